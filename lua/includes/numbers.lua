@@ -1,0 +1,53 @@
+-- The shortest of %.15g, %.16g, %.17g that reads back as the same double, so a float
+-- written by Lua looks like the one JavaScript would write.
+local function rapyer_float(x)
+  for _, f in ipairs({ '%.15g', '%.16g' }) do
+    local s = string.format(f, x)
+    if tonumber(s) == x then return s end
+  end
+  return string.format('%.17g', x)
+end
+
+-- Python's modulo: the remainder takes the divisor's sign (b ~= 0).
+local function rapyer_pymod(a, b)
+  local r = math.fmod(a, b)
+  if r ~= 0 and (r < 0) ~= (b < 0) then r = r + b end
+  return r
+end
+
+local RAPYER_MAX_SAFE = 9007199254740991
+
+-- Integer a <op> b with Python semantics. Returns value, or nil and an error code.
+local function rapyer_int_op(a, op, b)
+  local r
+  if op == 'add' then r = a + b
+  elseif op == 'sub' then r = a - b
+  elseif op == 'mul' then r = a * b
+  elseif op == 'floordiv' or op == 'mod' then
+    if b == 0 then return nil, 'ZERO_DIVISION' end
+    local m = rapyer_pymod(a, b)
+    if op == 'mod' then r = m else r = (a - m) / b end
+  elseif op == 'pow' then
+    if b < 0 then return nil, 'UNSUPPORTED' end
+    r = a ^ b
+  else return nil, 'UNSUPPORTED' end
+  if r ~= r or r > RAPYER_MAX_SAFE or r < -RAPYER_MAX_SAFE then return nil, 'OVERFLOW' end
+  return r
+end
+
+-- Float a <op> b with Python semantics. Returns value, or nil and an error code.
+local function rapyer_float_op(a, op, b)
+  local r
+  if op == 'add' then r = a + b
+  elseif op == 'sub' then r = a - b
+  elseif op == 'mul' then r = a * b
+  elseif op == 'truediv' or op == 'floordiv' or op == 'mod' then
+    if b == 0 then return nil, 'ZERO_DIVISION' end
+    if op == 'truediv' then r = a / b
+    elseif op == 'mod' then r = rapyer_pymod(a, b)
+    else r = math.floor(a / b) end
+  elseif op == 'pow' then r = a ^ b
+  else return nil, 'UNSUPPORTED' end
+  if r ~= r or r == math.huge or r == -math.huge then return nil, 'OVERFLOW' end
+  return r
+end

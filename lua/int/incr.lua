@@ -1,0 +1,28 @@
+--[[ int/incr: add to an integer field (RedisInt.aincrease).
+KEYS[1]      the model's main hash
+KEYS[2..n]   the model's collection keys (for the TTL step)
+ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
+ARGV[4]      the field's path
+ARGV[5]      the increment (a safe integer)
+ARGV[6]      the field's encoded default, used when the stored record predates the field
+Reply        the new value, as a decimal string
+Errors       KEY_NOT_FOUND (model not stored), CORRUPTED (stored value not an integer),
+             VALIDATION (the field is null), OVERFLOW (result beyond +-2^53-1); nothing written
+Groups       UPDATE|ARITHMETIC
+]]
+--@include ttl
+if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
+local raw = redis.call('HGET', KEYS[1], ARGV[4]) or ARGV[6]
+if raw == 'null' then return rapyer_fail('VALIDATION', KEYS[1] .. ' ' .. ARGV[4] .. ' is null') end
+local cur = tonumber(raw)
+if cur == nil or cur ~= math.floor(cur) then
+  return rapyer_fail('CORRUPTED', KEYS[1] .. ' ' .. ARGV[4] .. ' ' .. raw)
+end
+local new = cur + tonumber(ARGV[5])
+if new > 9007199254740991 or new < -9007199254740991 then
+  return rapyer_fail('OVERFLOW', KEYS[1] .. ' ' .. ARGV[4] .. ' ' .. raw .. ' + ' .. ARGV[5])
+end
+local out = string.format('%d', new)
+redis.call('HSET', KEYS[1], ARGV[4], out)
+rapyer_refresh(false)
+return out

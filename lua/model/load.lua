@@ -1,0 +1,29 @@
+--[[ model/load: read a stored model, or some of its fields (aget, afind, aload, field aload).
+KEYS[1]      the model's main hash
+KEYS[2..n]   the model's collection keys
+ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
+ARGV[4]      '*' for every hash field, or a count N followed by N field paths (HMGET)
+ARGV[..]     then one kind per collection key: list|hash|set|zset, or 'skip'
+Reply        false when the model is not stored; else { hash, coll2, ..., colln } where hash is
+             HGETALL's flat array (for '*') or HMGET's values, and each collection is its
+             items (flat pairs for hash and zset; false for 'skip')
+Errors       none (the caller decides whether a missing model is an error)
+Groups       aget/afind/afindOne: READ|FETCH; aload: READ; field aload: READ
+TTL          rule 1 (rule 7: reads refresh when READ or FETCH meets the mask)
+]]
+--@include ttl
+--@include collections
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local reply = {}
+local at
+if ARGV[4] == '*' then
+  reply[1] = redis.call('HGETALL', KEYS[1])
+  at = 5
+else
+  local n = tonumber(ARGV[4])
+  if n > 0 then reply[1] = redis.call('HMGET', KEYS[1], unpack(ARGV, 5, 4 + n)) else reply[1] = {} end
+  at = 5 + n
+end
+for k = 2, #KEYS do reply[k] = rapyer_read(KEYS[k], ARGV[at + k - 2]) end
+rapyer_refresh(false)
+return reply

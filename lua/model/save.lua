@@ -1,0 +1,21 @@
+--[[ model/save: write the whole model (asave, ainsert).
+KEYS[1]      the model's main hash
+KEYS[2..n]   the model's collection keys
+ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
+ARGV[4..]    the write payload                              (includes/collections.lua)
+Reply        1 when the model was created, 0 when it existed
+Errors       none
+Groups       asave: CREATE|UPDATE; ainsert: CREATE
+TTL          rule 1 (groups meet the mask), rule 2 (created), rule 3 (otherwise the remaining
+             TTL of the main key is kept, on every key).
+]]
+--@include ttl
+--@include collections
+local created = redis.call('EXISTS', KEYS[1]) == 0
+local pttl = redis.call('PTTL', KEYS[1])
+redis.call('DEL', KEYS[1])
+rapyer_apply_payload(4)
+if not rapyer_refresh(created) and pttl > 0 then
+  for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], pttl) end
+end
+return created and 1 or 0

@@ -1,0 +1,87 @@
+/**
+ * ActionGroup (SPEC §2) and the one table that maps every method to its script and its
+ * action groups. Scripts receive the groups as ARGV[1]; the TTL step compares them with the
+ * model's refreshTtl mask inside Redis.
+ */
+import type { ScriptName } from './runtime/scripts.js';
+
+export const ActionGroup = {
+  READ: 1,
+  FETCH: 2,
+  CREATE: 4,
+  UPDATE: 8,
+  APPEND: 16,
+  DELETE: 32,
+  ERASE: 64,
+  ARITHMETIC: 128,
+  /** Every member; with `{ forTtl: true }` every member but DELETE (a valid refreshTtl). */
+  all(options: { forTtl?: boolean } = {}): number {
+    const every = 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128;
+    return options.forTtl ? every & ~32 : every;
+  },
+} as const;
+
+export type ActionGroupName = 'READ' | 'FETCH' | 'CREATE' | 'UPDATE' | 'APPEND' | 'DELETE' | 'ERASE' | 'ARITHMETIC';
+
+const { READ, FETCH, CREATE, UPDATE, APPEND, DELETE, ARITHMETIC } = ActionGroup;
+
+export interface MethodRow {
+  /** The script the method runs (sync methods: the script they queue inside a pipeline). */
+  readonly script: ScriptName | null;
+  readonly groups: number;
+}
+
+/**
+ * Method → script → groups. Keys are `Owner.method` with the TypeScript names of SPEC §4;
+ * owners follow the reference's table: AtomicRedisModel, module, BaseRedisType (field-level
+ * aload/asave), RedisInt, RedisFloat, RedisStr, RedisBytes, RedisDatetime, ...
+ * test/method-table.test.ts checks every row against shared/spec/action-groups.json.
+ */
+export const METHODS = {
+  'AtomicRedisModel.asave': { script: 'model/save', groups: CREATE | UPDATE },
+  'AtomicRedisModel.aload': { script: 'model/load', groups: READ },
+  'AtomicRedisModel.aupdate': { script: 'model/update', groups: UPDATE },
+  'AtomicRedisModel.asetTtl': { script: 'model/set-ttl', groups: UPDATE },
+  'AtomicRedisModel.aduplicate': { script: 'model/duplicate', groups: CREATE },
+  'AtomicRedisModel.aduplicateMany': { script: 'model/duplicate', groups: CREATE },
+  'AtomicRedisModel.adelete': { script: 'model/delete', groups: DELETE },
+  'AtomicRedisModel.aget': { script: 'model/load', groups: READ | FETCH },
+  'AtomicRedisModel.afind': { script: 'model/load', groups: READ | FETCH },
+  'AtomicRedisModel.afindOne': { script: 'model/load', groups: READ | FETCH },
+  'AtomicRedisModel.afindKeys': { script: 'model/exists', groups: READ },
+  'AtomicRedisModel.aexists': { script: 'model/exists', groups: READ },
+  'AtomicRedisModel.ainsert': { script: 'model/save', groups: CREATE },
+  'AtomicRedisModel.adeleteByKey': { script: 'model/delete', groups: DELETE },
+  'AtomicRedisModel.adeleteMany': { script: 'model/delete', groups: DELETE },
+  'module.aget': { script: 'model/load', groups: READ | FETCH },
+  'module.afind': { script: 'model/load', groups: READ | FETCH },
+  'module.afindOne': { script: 'model/load', groups: READ | FETCH },
+  'module.aexists': { script: 'model/exists', groups: READ },
+  'module.ainsert': { script: 'model/save', groups: CREATE },
+  'module.adeleteMany': { script: 'model/delete', groups: DELETE },
+  'BaseRedisType.aload': { script: 'model/load', groups: READ },
+  'BaseRedisType.asave': { script: 'model/update', groups: UPDATE },
+  'RedisInt.aincrease': { script: 'int/incr', groups: UPDATE | ARITHMETIC },
+  'RedisInt.iadd': { script: 'int/op', groups: UPDATE | ARITHMETIC },
+  'RedisInt.isub': { script: 'int/op', groups: UPDATE | ARITHMETIC },
+  'RedisInt.imul': { script: 'int/op', groups: UPDATE | ARITHMETIC },
+  'RedisInt.ifloordiv': { script: 'int/op', groups: UPDATE | ARITHMETIC },
+  'RedisInt.imod': { script: 'int/op', groups: UPDATE | ARITHMETIC },
+  'RedisInt.ipow': { script: 'int/op', groups: UPDATE | ARITHMETIC },
+  'RedisFloat.aincrease': { script: 'float/incr', groups: UPDATE | ARITHMETIC },
+  'RedisFloat.iadd': { script: 'float/op', groups: UPDATE | ARITHMETIC },
+  'RedisFloat.isub': { script: 'float/op', groups: UPDATE | ARITHMETIC },
+  'RedisFloat.imul': { script: 'float/op', groups: UPDATE | ARITHMETIC },
+  'RedisFloat.itruediv': { script: 'float/op', groups: UPDATE | ARITHMETIC },
+  'RedisFloat.ifloordiv': { script: 'float/op', groups: UPDATE | ARITHMETIC },
+  'RedisFloat.imod': { script: 'float/op', groups: UPDATE | ARITHMETIC },
+  'RedisFloat.ipow': { script: 'float/op', groups: UPDATE | ARITHMETIC },
+  'RedisStr.iadd': { script: 'str/op', groups: UPDATE | APPEND },
+  'RedisStr.imul': { script: 'str/op', groups: UPDATE },
+  'RedisBytes.iadd': { script: 'str/op', groups: UPDATE | APPEND },
+  'RedisDatetime.iadd': { script: 'int/op', groups: UPDATE | ARITHMETIC },
+  'RedisDatetime.isub': { script: 'int/op', groups: UPDATE | ARITHMETIC },
+} as const satisfies Record<string, MethodRow>;
+
+export type MethodName = keyof typeof METHODS;
+

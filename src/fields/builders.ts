@@ -1,0 +1,62 @@
+/**
+ * `field.*`: the field builders of SPEC §3. Each returns a FieldSpec whose phantom types give
+ * the value, handle and constructor-input types of the field.
+ */
+import { FieldSpec, type FieldOptions, type JsonValue, type Nullable, type Required, type AnyField, type MakeHandle } from './spec.js';
+import { RedisBool, RedisBytes, RedisEnum, RedisJson, RedisStr, ScalarHandle } from './scalar.js';
+import { RedisDatetime, RedisFloat, RedisInt } from './numeric.js';
+import * as c from '../schema/scalar-codecs.js';
+import type { FieldOwner } from './base.js';
+import type { ModelClass, InputOf } from '../model/types.js';
+import type { Shape } from '../model/schema.js';
+
+type Scalar<T, O, H> = FieldSpec<Nullable<T, O>, H, Nullable<T, O>, Required<O>>;
+
+type Handle<V> = new (owner: FieldOwner, path: string, spec: AnyField, value: V) => ScalarHandle<V>;
+const maker = (H: Handle<never>): MakeHandle => (owner, path, spec, value) => new H(owner, path, spec, value as never);
+
+function scalar(kind: ConstructorParameters<typeof FieldSpec>[0], H: Handle<never>, codec: c.ScalarCodec<unknown>, options: FieldOptions<unknown> = {}) {
+  return new FieldSpec(kind, options, maker(H), codec);
+}
+
+export const field = {
+  str<const O extends FieldOptions<string | null> = {}>(options?: O): Scalar<string, O, RedisStr<Nullable<string, O>>> {
+    return scalar('str', RedisStr, c.strCodec, options) as never;
+  },
+  int<const O extends FieldOptions<number | null> = {}>(options?: O): Scalar<number, O, RedisInt<Nullable<number, O>>> {
+    return scalar('int', RedisInt, c.intCodec, options) as never;
+  },
+  float<const O extends FieldOptions<number | null> = {}>(options?: O): Scalar<number, O, RedisFloat<Nullable<number, O>>> {
+    return scalar('float', RedisFloat, c.floatCodec, options) as never;
+  },
+  bool<const O extends FieldOptions<boolean | null> = {}>(options?: O): Scalar<boolean, O, RedisBool<Nullable<boolean, O>>> {
+    return scalar('bool', RedisBool, c.boolCodec, options) as never;
+  },
+  bytes<const O extends FieldOptions<Uint8Array | null> = {}>(options?: O): Scalar<Uint8Array, O, RedisBytes<Nullable<Uint8Array, O>>> {
+    return scalar('bytes', RedisBytes, c.bytesCodec, options) as never;
+  },
+  datetime<const O extends FieldOptions<Date | null> = {}>(options?: O): Scalar<Date, O, RedisDatetime<Nullable<Date, O>>> {
+    return scalar('datetime', RedisDatetime, c.datetimeCodec, options) as never;
+  },
+  /** Any JSON value (objects, arrays, strings, finite numbers, booleans, null). */
+  json<const O extends FieldOptions<JsonValue> = {}>(options?: O): Scalar<JsonValue, O, RedisJson<Nullable<JsonValue, O>>> {
+    return scalar('json', RedisJson, c.jsonCodec, options) as never;
+  },
+  /** One of the given strings or numbers. */
+  enum<const T extends readonly (string | number)[], const O extends FieldOptions<T[number] | null> = {}>(
+    values: T,
+    options?: O,
+  ): Scalar<T[number], O, RedisEnum<Nullable<T[number], O>>> {
+    return scalar('enum', RedisEnum, c.enumCodec(values), options) as never;
+  },
+  model: modelField,
+};
+
+/** A nested model, stored in its parent's keys under `${name}.` (SPEC §8). */
+export function modelField<S extends Shape, M extends ModelClass<S>, const O extends FieldOptions<unknown> = {}>(
+  model: M & ModelClass<S>,
+  options?: O,
+): FieldSpec<InstanceType<M>, Nullable<InstanceType<M>, O>, Nullable<InputOf<S>, O>, Required<O>> {
+  const notHere: MakeHandle = () => { throw new Error('nested models are built by their parent'); };
+  return new FieldSpec('model', options ?? {}, notHere, undefined, model) as never;
+}

@@ -1,0 +1,82 @@
+/** RedisInt, RedisFloat and RedisDatetime: atomic increments and Python's in-place arithmetic. */
+import { ScalarHandle } from './scalar.js';
+import { at } from './spec.js';
+import { ValidationError, show } from '../errors.js';
+import { floatOp, intOp, type FloatOp, type IntOp } from './arith.js';
+
+function safeInt(where: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new ValidationError(`${where}: expected a safe integer, got ${show(n)}`);
+  return n;
+}
+
+function finite(where: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new ValidationError(`${where}: expected a finite number, got ${show(n)}`);
+  return n;
+}
+
+export class RedisInt<V extends number | null = number> extends ScalarHandle<V> {
+  /** Adds `by` inside Redis, atomically; returns the new value and updates the local copy. */
+  async aincrease(by = 1): Promise<number> {
+    safeInt(at(this.where), by);
+    const reply = await this.owner.runMethod('RedisInt.aincrease', [this.path, String(by), this.spec.encodedDefault()]);
+    const n = Number(reply);
+    this.current = n as V;
+    return n;
+  }
+
+  protected op(op: IntOp, n: number): this {
+    const where = at(this.where);
+    this.current = intOp(where, this.nonNull() as number, op, safeInt(where, n)) as V;
+    return this;
+  }
+
+  iadd(n: number): this { return this.op('add', n); }
+  isub(n: number): this { return this.op('sub', n); }
+  imul(n: number): this { return this.op('mul', n); }
+  /** Floor division (Python `//=`); ZeroDivisionError on 0. */
+  ifloordiv(n: number): this { return this.op('floordiv', n); }
+  /** Python `%=`: the remainder takes the divisor's sign; ZeroDivisionError on 0. */
+  imod(n: number): this { return this.op('mod', n); }
+  ipow(n: number): this { return this.op('pow', n); }
+}
+
+export class RedisFloat<V extends number | null = number> extends ScalarHandle<V> {
+  /** Adds `by` inside Redis, atomically; returns the new value and updates the local copy. */
+  async aincrease(by = 1): Promise<number> {
+    finite(at(this.where), by);
+    const reply = await this.owner.runMethod('RedisFloat.aincrease', [this.path, String(by), this.spec.encodedDefault()]);
+    const n = Number(reply);
+    this.current = n as V;
+    return n;
+  }
+
+  protected op(op: FloatOp, n: number): this {
+    const where = at(this.where);
+    this.current = floatOp(where, this.nonNull() as number, op, finite(where, n)) as V;
+    return this;
+  }
+
+  iadd(n: number): this { return this.op('add', n); }
+  isub(n: number): this { return this.op('sub', n); }
+  imul(n: number): this { return this.op('mul', n); }
+  itruediv(n: number): this { return this.op('truediv', n); }
+  ifloordiv(n: number): this { return this.op('floordiv', n); }
+  imod(n: number): this { return this.op('mod', n); }
+  ipow(n: number): this { return this.op('pow', n); }
+}
+
+export class RedisDatetime<V extends Date | null = Date> extends ScalarHandle<V> {
+  /** Moves the local date forward by `ms` milliseconds. */
+  iadd(ms: number): this {
+    const where = at(this.where);
+    this.value = new Date(intOp(where, (this.nonNull() as Date).getTime(), 'add', safeInt(where, ms))) as V;
+    return this;
+  }
+
+  /** Moves the local date back by `ms` milliseconds. */
+  isub(ms: number): this {
+    const where = at(this.where);
+    this.value = new Date(intOp(where, (this.nonNull() as Date).getTime(), 'sub', safeInt(where, ms))) as V;
+    return this;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Field specs: what `field.str()`, `field.int()`, ... return. A spec knows its kind, options,
+ * codec and how to check a value; its phantom types drive the static inference of models.
+ */
+import { compile, firstError } from '../schema/ajv.js';
+import { WRONG_TYPE, type ScalarCodec } from '../schema/scalar-codecs.js';
+import { ValidationError, show } from '../errors.js';
+import type { ValidateFunction } from 'ajv';
+import type { BaseRedisType, FieldOwner } from './base.js';
+
+/** Builds the handle of a field on a model instance. */
+export type MakeHandle = (owner: FieldOwner, path: string, spec: AnyField, value: unknown) => BaseRedisType;
+
+export type ScalarKind = 'str' | 'int' | 'float' | 'bool' | 'bytes' | 'datetime' | 'json' | 'enum';
+export type CollectionKind = 'list' | 'dict' | 'set' | 'pq';
+export type FieldKind = ScalarKind | CollectionKind | 'model';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface FieldOptions<T> {
+  /** A value, or a factory called for each new model. */
+  readonly default?: T | (() => T);
+  /** The field may hold null (and defaults to null). */
+  readonly optional?: boolean;
+  /** The model's pk comes from this field (str or int, not optional). */
+  readonly key?: boolean;
+}
+
+/** `T | null` when the options say optional. */
+export type Nullable<T, O> = O extends { optional: true } ? T | null : T;
+/** Whether a constructor must be given this field. */
+export type Required<O> = O extends { optional: true } ? false : O extends { default: unknown } ? false : true;
+
+/** Where a value is checked, for error messages: `Session:{u1}.visits`. */
+export interface Where {
+  readonly model: string;
+  readonly path: string;
+}
+
+export function at(where: Where): string {
+  return `${where.model} field "${where.path}"`;
+}
+
+/**
+ * A field of a model. `V` is the value type, `H` the handle type on an instance, `I` the type a
+ * constructor accepts, `R` whether the constructor requires it.
+ */
+export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = boolean> {
+  declare readonly __types?: { value: V; handle: H; input: I; required: R };
+  readonly #validate: ValidateFunction | undefined;
+
+  constructor(
+    readonly kind: FieldKind,
+    readonly options: FieldOptions<unknown>,
+    readonly make: MakeHandle,
+    readonly codec?: ScalarCodec<unknown>,
+    /** A collection's item spec, or a nested model's class. */
+    readonly ref?: unknown,
+  ) {
+    if (codec) {
+      const base = codec.schema;
+      this.#validate = compile(options.optional ? { anyOf: [base, { type: 'null' }] } : base);
+    }
+  }
+
+  get optional(): boolean {
+    return this.options.optional === true;
+  }
+
+  /** The default value, a fresh one for factories; undefined when there is none. */
+  defaultValue(): unknown {
+    const d = this.options.default;
+    if (typeof d === 'function') return (d as () => unknown)();
+    if (d !== undefined) return d;
+    return this.optional ? null : undefined;
+  }
+
+  /** Runtime value → plain JSON value, checked by ajv; throws ValidationError. */
+  toPlain(where: Where, value: unknown): unknown {
+    if (value === null && this.optional) return null;
+    const plain = value === null ? WRONG_TYPE : this.codec!.toPlain(value);
+    if (plain === WRONG_TYPE || !this.#validate!(plain)) {
+      const why = plain === WRONG_TYPE ? `wrong type for a ${this.kind}` : firstError(this.#validate!);
+      throw new ValidationError(`${at(where)}: ${why}, got ${show(value)}`);
+    }
+    return plain;
+  }
+
+  /** Checks a runtime value and returns it as the field stores it locally. */
+  check(where: Where, value: unknown): V {
+    const plain = this.toPlain(where, value);
+    return (plain === null ? null : this.codec!.fromPlain(plain)) as V;
+  }
+
+  /** Runtime value → the text stored in the hash. */
+  encode(where: Where, value: unknown): string {
+    return JSON.stringify(this.toPlain(where, value));
+  }
+
+  /** Stored text → runtime value; returns an error text when it does not decode or validate. */
+  decode(raw: string): { ok: true; value: V } | { ok: false; why: string } {
+    let plain: unknown;
+    try {
+      plain = JSON.parse(raw);
+    } catch {
+      return { ok: false, why: `not JSON: ${show(raw)}` };
+    }
+    if (!this.#validate!(plain)) return { ok: false, why: `${firstError(this.#validate!)}: ${show(raw)}` };
+    return { ok: true, value: (plain === null ? null : this.codec!.fromPlain(plain)) as V };
+  }
+
+  /** The stored text of the default, for scripts working on a record that predates the field. */
+  encodedDefault(): string {
+    const d = this.defaultValue();
+    return d === undefined ? '' : JSON.stringify(d === null ? null : this.codec!.toPlain(d));
+  }
+}
+
+export type AnyField = FieldSpec<unknown, unknown, unknown, boolean>;

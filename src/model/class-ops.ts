@@ -1,0 +1,141 @@
+/**
+ * Class-wide operations (aget, afind, afindKeys, aexists, ainsert, adelete*), shared by the
+ * static methods of AtomicRedisModel and the module-level functions. Bulk operations send one
+ * script per model through runScripts: one pipeline per node, results in the caller's order.
+ */
+import type { MethodName } from '../actions.js';
+import { KeyNotFound, ValidationError, show } from '../errors.js';
+import { checkPk, mainKey, parseMainKey, scanPattern } from '../keys.js';
+import { keyPrefixOf, masters } from '../runtime/connection.js';
+import { runScript, runScripts, type Settled } from '../runtime/scripts.js';
+import { AtomicRedisModel, callFor, clientOf, type Bind, type ModelStatic } from './base.js';
+import { decodeModel, encodePayload, loadArgs } from './storage.js';
+import { preferSubclass } from './registry.js';
+
+export interface FindOptions {
+  /** At most this many models (class-wide scans). */
+  readonly maxResults?: number;
+  /** Leave out missing keys instead of throwing KeyNotFound. */
+  readonly skipMissing?: boolean;
+}
+
+/** A pk, or a main key of this class, → the main key. */
+export function resolveKey(cls: ModelStatic, keyOrPk: string | AtomicRedisModel): string {
+  if (keyOrPk instanceof AtomicRedisModel) return keyOrPk.key;
+  if (typeof keyOrPk !== 'string') throw new ValidationError(`${cls.modelName}: expected a key or pk, got ${show(keyOrPk)}`);
+  const parsed = parseMainKey(keyOrPk);
+  if (parsed) {
+    if (parsed.model !== cls.modelName) throw new ValidationError(`${cls.modelName}: ${show(keyOrPk)} is the key of another model`);
+    return keyOrPk;
+  }
+  checkPk(cls.modelName, keyOrPk);
+  return mainKey(cls.modelName, keyOrPk);
+}
+
+function build<M extends AtomicRedisModel>(cls: ModelStatic<M>, key: string, reply: unknown[]): M {
+  const pk = parseMainKey(key)!.pk;
+  return new (cls as unknown as new (t: object, b: Bind) => M)(decodeModel(cls.schema, key, reply), { pk, trusted: true });
+}
+
+export async function getOne<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keyOrPk: string): Promise<M> {
+  const key = resolveKey(cls, keyOrPk);
+  const reply = (await runScript(clientOf(cls), callFor(cls, method, key, loadArgs(cls.schema, '*', '*')))) as unknown[] | null;
+  if (!reply) throw new KeyNotFound(`${key} ${method}: the model is not stored`);
+  return build(cls, key, reply);
+}
+
+/** Loads many keys of one class in one pipeline; null for a missing key when skipMissing. */
+export async function getMany<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keys: readonly string[], skipMissing: boolean): Promise<(M | null)[]> {
+  const args = loadArgs(cls.schema, '*', '*');
+  const settled = await runScripts(clientOf(cls), keys.map((k) => callFor(cls, method, k, args)));
+  return settled.map((s, i) => {
+    const key = keys[i]!;
+    const reply = unwrap(s) as unknown[] | null;
+    if (reply) return build(cls, key, reply);
+    if (skipMissing) return null;
+    throw new KeyNotFound(`${key} ${method}: the model is not stored`);
+  });
+}
+
+function unwrap(s: Settled): unknown {
+  if (!s.ok) throw s.error;
+  return s.value;
+}
+
+/** Main keys of stored models of the class: SCAN (never KEYS) on every master. */
+export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise<string[]> {
+  const client = clientOf(cls);
+  const prefix = keyPrefixOf(client);
+  const pattern = scanPattern(prefix, cls.modelName);
+  const found: string[] = [];
+  for (const node of await masters(client)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) {
+        const key = k.slice(prefix.length);
+        if (found.length < maxResults && parseMainKey(key)?.model === cls.modelName) found.push(key);
+      }
+    } while (cursor !== '0' && found.length < maxResults);
+    if (found.length >= maxResults) break;
+  }
+  return found;
+}
+
+export async function findKeys(cls: ModelStatic, maxResults?: number): Promise<string[]> {
+  const keys = await scanKeys(cls, maxResults);
+  // READ refreshes what it finds (rule 7); the same script tells which keys still exist.
+  if (!(cls.Meta.mask & 1) || cls.Meta.ttl === null) return keys;
+  const settled = await runScripts(clientOf(cls), keys.map((k) => callFor(cls, 'AtomicRedisModel.afindKeys', k, [])));
+  return keys.filter((_k, i) => unwrap(settled[i]!) === 1);
+}
+
+export async function exists(cls: ModelStatic, method: MethodName, keyOrModel: string | AtomicRedisModel): Promise<boolean> {
+  const key = resolveKey(cls, keyOrModel);
+  return (await runScript(clientOf(cls), callFor(cls, method, key, []))) === 1;
+}
+
+/** Saves many models of one class with CREATE semantics, in one pipeline per node. */
+export async function insertMany(cls: ModelStatic, method: MethodName, models: readonly AtomicRedisModel[]): Promise<void> {
+  const calls = models.map((m) => {
+    if (!(m instanceof (cls as unknown as typeof AtomicRedisModel))) {
+      throw new ValidationError(`${cls.modelName}.ainsert: ${show(m)} is not a ${cls.modelName}`);
+    }
+    const schema = cls.schema;
+    const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
+    return callFor(cls, method, m.key, encodePayload(schema, m.key, m.toJSON(), schema.leaves, written));
+  });
+  for (const s of await runScripts(clientOf(cls), calls)) unwrap(s);
+}
+
+export interface DeleteResult {
+  readonly modelsDeleted: number;
+  readonly keysDeleted: number;
+}
+
+export async function deleteMany(cls: ModelStatic, method: MethodName, keysOrModels: readonly (string | AtomicRedisModel)[]): Promise<DeleteResult> {
+  const keys = keysOrModels.map((k) => resolveKey(cls, k));
+  const settled = await runScripts(clientOf(cls), keys.map((k) => callFor(cls, method, k, [])));
+  let modelsDeleted = 0;
+  let keysDeleted = 0;
+  for (const s of settled) {
+    const [existed, n] = unwrap(s) as [number, number];
+    modelsDeleted += existed;
+    keysDeleted += n;
+  }
+  return { modelsDeleted, keysDeleted };
+}
+
+/** Splits afind's arguments: keys or pks, then an optional options object. */
+export function findArgs(args: readonly unknown[]): { keys: string[]; options: FindOptions } {
+  const last = args[args.length - 1];
+  const hasOptions = last !== null && typeof last === 'object' && !(last instanceof AtomicRedisModel);
+  const keys = (hasOptions ? args.slice(0, -1) : args) as string[];
+  return { keys, options: hasOptions ? (last as FindOptions) : {} };
+}
+
+/** Makes module-level operations build this class (a subclass of a defined model) for its keys. */
+export function bindModel(cls: ModelStatic): void {
+  preferSubclass(cls);
+}

@@ -1,0 +1,77 @@
+/** defineModel: makes a model class from a shape of fields and its Meta options. */
+import { AtomicRedisModel, type ModelStatic } from './base.js';
+import * as ops from './class-ops.js';
+import { ModelMeta, type MetaOptions } from './meta.js';
+import { ModelSchema, type Shape } from './schema.js';
+import { register, preferSubclass } from './registry.js';
+import { checkModelName } from '../keys.js';
+import type { ModelClass } from './types.js';
+
+const RESERVED = new Set([
+  ...Object.getOwnPropertyNames(AtomicRedisModel.prototype),
+  'pk', 'key', 'then', 'constructor', '__proto__', 'prototype', 'Meta', 'schema', 'modelName',
+]);
+
+/** The static methods every model class has (typed by ModelClass). */
+class ModelBase extends AtomicRedisModel {
+  static aget(this: ModelStatic, keyOrPk: string) {
+    preferSubclass(this);
+    return ops.getOne(this, 'AtomicRedisModel.aget', keyOrPk);
+  }
+
+  static async afind(this: ModelStatic, ...args: unknown[]) {
+    preferSubclass(this);
+    const { keys, options } = ops.findArgs(args);
+    if (keys.length === 0) {
+      const found = await ops.scanKeys(this, options.maxResults);
+      return (await ops.getMany(this, 'AtomicRedisModel.afind', found, true)).filter((m) => m !== null);
+    }
+    const models = await ops.getMany(this, 'AtomicRedisModel.afind', keys.map((k) => ops.resolveKey(this, k)), options.skipMissing === true);
+    return models.filter((m) => m !== null).slice(0, options.maxResults ?? Infinity);
+  }
+
+  static async afindOne(this: ModelStatic, ...args: unknown[]) {
+    const { keys, options } = ops.findArgs(args);
+    const found = await ModelBase.afind.call(this, ...keys, { ...options, skipMissing: true, maxResults: 1 });
+    return found[0] ?? null;
+  }
+
+  static afindKeys(this: ModelStatic, options: { maxResults?: number } = {}) {
+    return ops.findKeys(this, options.maxResults);
+  }
+
+  static aexists(this: ModelStatic, keyOrModel: string | AtomicRedisModel) {
+    return ops.exists(this, 'AtomicRedisModel.aexists', keyOrModel);
+  }
+
+  static async ainsert(this: ModelStatic, ...models: AtomicRedisModel[]) {
+    await ops.insertMany(this, 'AtomicRedisModel.ainsert', models);
+    return models;
+  }
+
+  static async adeleteByKey(this: ModelStatic, keyOrPk: string) {
+    return (await ops.deleteMany(this, 'AtomicRedisModel.adeleteByKey', [keyOrPk])).modelsDeleted === 1;
+  }
+
+  static adeleteMany(this: ModelStatic, ...keysOrModels: (string | AtomicRedisModel)[]) {
+    return ops.deleteMany(this, 'AtomicRedisModel.adeleteMany', keysOrModels);
+  }
+}
+
+/**
+ * Defines a model: `class Session extends defineModel('Session', { ... }, { ttl: 1800 }) {}`.
+ * Names are unique (DuplicateModelNameError); refreshTtl is checked (InvalidRefreshTtlError).
+ */
+export function defineModel<const S extends Shape>(name: string, shape: S, meta: MetaOptions = {}): ModelClass<S> {
+  checkModelName(name);
+  const schema = new ModelSchema(name, shape, RESERVED);
+  const Meta = new ModelMeta(name, meta);
+  const Model = class extends ModelBase {
+    static readonly modelName = name;
+    static readonly schema = schema;
+    static readonly Meta = Meta;
+  };
+  Object.defineProperty(Model, 'name', { value: name });
+  register(name, Model);
+  return Model as unknown as ModelClass<S>;
+}

@@ -1,0 +1,79 @@
+/**
+ * A model's configuration (SPEC §3): its TTL, its refreshTtl mask and optionally its own client.
+ * Each model class has its own Meta; a change applies to the next operation.
+ */
+import { ActionGroup } from '../actions.js';
+import { InvalidRefreshTtlError, ValidationError, show } from '../errors.js';
+import type { Client } from '../runtime/scripts.js';
+
+export interface MetaOptions {
+  /** Seconds; null (the default) for no TTL. */
+  readonly ttl?: number | null;
+  /** Which action groups refresh the TTL: a mask of ActionGroup, true (all but DELETE) or false. */
+  readonly refreshTtl?: boolean | number;
+  /** This model's own client, used instead of the one given to init(). */
+  readonly redis?: Client | null;
+}
+
+function checkRefreshTtl(model: string, value: unknown): boolean | number {
+  if (typeof value === 'boolean') return value;
+  const all = ActionGroup.all();
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || (value & ~all) !== 0) {
+    throw new InvalidRefreshTtlError(`${model}: refreshTtl must be a boolean or a mask of ActionGroup, got ${show(value)}`);
+  }
+  if (value & ActionGroup.DELETE) {
+    throw new InvalidRefreshTtlError(`${model}: refreshTtl cannot contain ActionGroup.DELETE (a deleted key has no TTL to refresh)`);
+  }
+  return value;
+}
+
+function checkTtl(model: string, value: unknown): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ValidationError(`${model}: ttl must be a positive number of seconds or null, got ${show(value)}`);
+  }
+  return value;
+}
+
+export class ModelMeta {
+  #ttl: number | null;
+  #refreshTtl: boolean | number;
+  /** True once ttl was given (at definition or by assignment): init({ ttl }) leaves it alone. */
+  ttlGiven: boolean;
+  redis: Client | null;
+
+  constructor(readonly model: string, options: MetaOptions = {}) {
+    this.ttlGiven = options.ttl !== undefined;
+    this.#ttl = checkTtl(model, options.ttl ?? null);
+    this.#refreshTtl = checkRefreshTtl(model, options.refreshTtl ?? true);
+    this.redis = options.redis ?? null;
+  }
+
+  get ttl(): number | null {
+    return this.#ttl;
+  }
+
+  set ttl(value: number | null) {
+    this.#ttl = checkTtl(this.model, value);
+    this.ttlGiven = true;
+  }
+
+  get refreshTtl(): boolean | number {
+    return this.#refreshTtl;
+  }
+
+  set refreshTtl(value: boolean | number) {
+    this.#refreshTtl = checkRefreshTtl(this.model, value);
+  }
+
+  /** The refreshTtl mask as a number. */
+  get mask(): number {
+    const r = this.#refreshTtl;
+    return r === true ? ActionGroup.all({ forTtl: true }) : r === false ? 0 : r;
+  }
+
+  /** ARGV[2] and ARGV[3] of every script: the mask and the TTL in ms ('' for none). */
+  ttlArgs(): [string, string] {
+    return [String(this.mask), this.#ttl === null ? '' : String(Math.round(this.#ttl * 1000))];
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Module-level operations (SPEC §4): models of any class, resolved from the key's prefix.
+ * `import * as rapyer from 'rapyer-ts'; await rapyer.aget('Session:{u1}')`.
+ */
+import { AtomicRedisModel, staticOf, type ModelStatic } from './base.js';
+import * as ops from './class-ops.js';
+import { classForKey } from './registry.js';
+import { connect, disconnect, type ConnectionOptions } from '../runtime/connection.js';
+import { ValidationError, show } from '../errors.js';
+
+type AnyModel = AtomicRedisModel;
+
+function groupByClass<T>(items: readonly T[], keyOf: (t: T) => string): Map<ModelStatic, number[]> {
+  const groups = new Map<ModelStatic, number[]>();
+  items.forEach((item, i) => {
+    const { cls } = classForKey<ModelStatic>(keyOf(item));
+    const list = groups.get(cls) ?? [];
+    list.push(i);
+    groups.set(cls, list);
+  });
+  return groups;
+}
+
+/** The stored model of any class (READ|FETCH). */
+export function aget(key: string): Promise<AnyModel> {
+  return ops.getOne(classForKey<ModelStatic>(key).cls, 'module.aget', key);
+}
+
+/** The models of these keys, in order, of any classes (READ|FETCH). */
+export async function afind(...args: [...keys: string[]] | [...keys: string[], options: ops.FindOptions]): Promise<AnyModel[]> {
+  const { keys, options } = ops.findArgs(args);
+  const out: (AnyModel | null)[] = new Array(keys.length).fill(null);
+  await Promise.all([...groupByClass(keys, (k) => k)].map(async ([cls, idx]) => {
+    const models = await ops.getMany(cls, 'module.afind', idx.map((i) => keys[i]!), options.skipMissing === true);
+    idx.forEach((i, n) => { out[i] = models[n]!; });
+  }));
+  return out.filter((m) => m !== null);
+}
+
+/** The first stored model among these keys, or null (READ|FETCH). */
+export async function afindOne(...keys: string[]): Promise<AnyModel | null> {
+  return (await afind(...keys, { skipMissing: true }))[0] ?? null;
+}
+
+/** Whether the key's model is stored (READ). */
+export function aexists(key: string): Promise<boolean> {
+  return ops.exists(classForKey<ModelStatic>(key).cls, 'module.aexists', key);
+}
+
+/** Saves models of any classes, in one pipeline per node (CREATE). */
+export async function ainsert<M extends AnyModel>(...models: M[]): Promise<M[]> {
+  for (const m of models) {
+    if (!(m instanceof AtomicRedisModel)) throw new ValidationError(`ainsert: ${show(m)} is not a model`);
+  }
+  const groups = new Map<ModelStatic, AnyModel[]>();
+  for (const m of models) groups.set(staticOf(m), [...(groups.get(staticOf(m)) ?? []), m]);
+  await Promise.all([...groups].map(([cls, ms]) => ops.insertMany(cls, 'module.ainsert', ms)));
+  return models;
+}
+
+/** Deletes models of any classes (DELETE). */
+export async function adeleteMany(...keysOrModels: (string | AnyModel)[]): Promise<ops.DeleteResult> {
+  const keyOf = (k: string | AnyModel) => (k instanceof AtomicRedisModel ? k.key : k);
+  const results = await Promise.all([...groupByClass(keysOrModels, keyOf)].map(([cls, idx]) =>
+    ops.deleteMany(cls, 'module.adeleteMany', idx.map((i) => keyOf(keysOrModels[i]!)))));
+  return results.reduce((a, b) => ({ modelsDeleted: a.modelsDeleted + b.modelsDeleted, keysDeleted: a.keysDeleted + b.keysDeleted }), { modelsDeleted: 0, keysDeleted: 0 });
+}
+
+export interface InitOptions extends ConnectionOptions {
+  /** Default TTL (seconds) for the models that did not set one. */
+  readonly ttl?: number | null;
+  /** Model classes to bind (subclasses made with `class X extends defineModel(...)`). */
+  readonly models?: readonly { readonly Meta: ModelStatic['Meta']; readonly modelName: string }[];
+}
+
+/** Connects, preloads every script on every master, and binds the given models. */
+export async function init(options: InitOptions): Promise<void> {
+  await connect(options);
+  for (const m of options.models ?? []) {
+    ops.bindModel(m as unknown as ModelStatic);
+    if (options.ttl !== undefined && !m.Meta.ttlGiven) {
+      m.Meta.ttl = options.ttl;
+      m.Meta.ttlGiven = false;
+    }
+  }
+}
+
+/** Releases what init made (closes the connection when init opened it from a URL). */
+export async function teardown(): Promise<void> {
+  await disconnect();
+}

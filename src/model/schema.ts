@@ -1,0 +1,68 @@
+/**
+ * A model's schema, flattened for storage: scalar leaves live in the main hash under their
+ * dotted path; collection fields live in their own keys. Nested models add their fields under
+ * `${name}.` (SPEC §8).
+ */
+import type { AnyField } from '../fields/spec.js';
+import { ValidationError, show } from '../errors.js';
+
+export type Shape = Record<string, AnyField>;
+
+export interface Leaf {
+  readonly path: string;
+  readonly spec: AnyField;
+}
+
+/** What a nested model field points to: anything with a schema. */
+export interface HasSchema {
+  readonly schema: ModelSchema;
+}
+
+const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+export class ModelSchema {
+  /** Scalar fields stored in the main hash, nested ones included. */
+  readonly leaves: readonly Leaf[];
+  /** Collection fields, each in its own key `${main}:${path}`. */
+  readonly collections: readonly Leaf[];
+  readonly keyField: string | null;
+  readonly leafByPath: ReadonlyMap<string, Leaf>;
+
+  constructor(readonly name: string, readonly shape: Shape, reserved: ReadonlySet<string>) {
+    let keyField: string | null = null;
+    for (const [fname, spec] of Object.entries(shape)) {
+      if (!FIELD_NAME.test(fname) || reserved.has(fname)) {
+        throw new ValidationError(`${name}: ${show(fname)} cannot be a field name (reserved, or not an identifier)`);
+      }
+      if (spec.options.key) {
+        if (keyField) throw new ValidationError(`${name}: two key fields, ${keyField} and ${fname}`);
+        if ((spec.kind !== 'str' && spec.kind !== 'int') || spec.optional) {
+          throw new ValidationError(`${name}: the key field ${fname} must be a str or int field that is not optional`);
+        }
+        keyField = fname;
+      }
+    }
+    this.keyField = keyField;
+    const leaves: Leaf[] = [];
+    const collections: Leaf[] = [];
+    flatten(shape, '', leaves, collections);
+    this.leaves = leaves;
+    this.collections = collections;
+    this.leafByPath = new Map(leaves.map((l) => [l.path, l]));
+  }
+
+  /** The leaves and collections at or under a dotted path. */
+  under(path: string): { leaves: Leaf[]; collections: Leaf[] } {
+    const inside = (l: Leaf) => l.path === path || l.path.startsWith(`${path}.`);
+    return { leaves: this.leaves.filter(inside), collections: this.collections.filter(inside) };
+  }
+}
+
+function flatten(shape: Shape, prefix: string, leaves: Leaf[], collections: Leaf[]): void {
+  for (const [fname, spec] of Object.entries(shape)) {
+    const path = prefix + fname;
+    if (spec.kind === 'model') flatten((spec.ref as HasSchema).schema.shape, `${path}.`, leaves, collections);
+    else if (spec.codec) leaves.push({ path, spec });
+    else collections.push({ path, spec });
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Turning a model's values into script arguments and script replies back into values
+ * (the "to-hash / from-hash" of the house). Values travel as a tree of runtime values keyed by
+ * field name, nested models as nested objects.
+ */
+import type { ModelSchema, Leaf } from './schema.js';
+import { CorruptedModelError } from '../errors.js';
+
+export type Tree = Record<string, unknown>;
+
+export function getPath(tree: Tree, path: string): unknown {
+  let cur: unknown = tree;
+  for (const part of path.split('.')) cur = (cur as Tree | undefined)?.[part];
+  return cur;
+}
+
+export function setPath(tree: Tree, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = tree;
+  for (const part of parts.slice(0, -1)) cur = (cur[part] ??= {}) as Tree;
+  cur[parts[parts.length - 1]!] = value;
+}
+
+/**
+ * The write payload of includes/collections.lua for the given leaves and collections:
+ * N, N hash pairs, then kind/count/items for each of the model's collection keys ('keep' for
+ * those not written).
+ */
+export function encodePayload(schema: ModelSchema, key: string, tree: Tree, leaves: readonly Leaf[], written: readonly Leaf[]): string[] {
+  const out: string[] = [String(leaves.length)];
+  for (const l of leaves) out.push(l.path, l.spec.encode({ model: key, path: l.path }, getPath(tree, l.path)));
+  for (const c of schema.collections) {
+    if (!written.includes(c)) out.push('keep', '0');
+    else throw new Error(`collection fields arrive with the collections issue (${c.path})`);
+  }
+  return out;
+}
+
+/** Decodes the values of some leaves from their stored texts; missing texts take the default. */
+export function decodeLeaves(key: string, leaves: readonly Leaf[], raws: readonly (string | null | undefined)[], tree: Tree): void {
+  leaves.forEach((l, i) => {
+    const raw = raws[i];
+    if (raw === null || raw === undefined) {
+      const d = l.spec.defaultValue();
+      if (d === undefined) throw new CorruptedModelError(`${key} field "${l.path}": missing, and the field has no default`);
+      setPath(tree, l.path, d);
+      return;
+    }
+    const r = l.spec.decode(raw);
+    if (!r.ok) throw new CorruptedModelError(`${key} field "${l.path}": ${r.why}`);
+    setPath(tree, l.path, r.value);
+  });
+}
+
+/** Decodes a model/load reply of the whole model ('*') into a tree. */
+export function decodeModel(schema: ModelSchema, key: string, reply: unknown[]): Tree {
+  const flat = reply[0] as string[];
+  const hash = new Map<string, string>();
+  for (let i = 0; i < flat.length; i += 2) hash.set(flat[i]!, flat[i + 1]!);
+  const tree: Tree = {};
+  decodeLeaves(key, schema.leaves, schema.leaves.map((l) => hash.get(l.path)), tree);
+  return tree;
+}
+
+/** The extra ARGV of model/load for the whole model: '*' and a kind per collection key. */
+export function loadArgs(schema: ModelSchema, leaves: readonly Leaf[] | '*', read: readonly Leaf[] | '*'): string[] {
+  const head = leaves === '*' ? ['*'] : [String(leaves.length), ...leaves.map((l) => l.path)];
+  return [...head, ...schema.collections.map((c) => (read === '*' || read.includes(c) ? luaKind(c) : 'skip'))];
+}
+
+/** The Redis type a collection field is stored as, named as lua/includes/collections.lua names it. */
+export function luaKind(c: Leaf): string {
+  return ({ list: 'list', dict: 'hash', set: 'set', pq: 'zset' } as Record<string, string>)[c.spec.kind]!;
+}

@@ -1,0 +1,61 @@
+/** The static types of models: what defineModel's shape turns into (SPEC §3, inference). */
+import type { AtomicRedisModel } from './base.js';
+import type { ModelMeta } from './meta.js';
+import type { ModelSchema, Shape } from './schema.js';
+import type { FindOptions, DeleteResult } from './class-ops.js';
+
+type Types<F> = F extends { readonly __types?: infer T } ? NonNullable<T> : never;
+type HandleOf<F> = Types<F> extends { handle: infer H } ? H : never;
+type InputOfField<F> = Types<F> extends { input: infer I } ? I : never;
+type RequiredKeys<S> = { [K in keyof S]: Types<S[K]> extends { required: true } ? K : never }[keyof S];
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** What a constructor (and a nested model field) accepts: required fields, then optional ones. */
+export type InputOf<S extends Shape> = Simplify<
+  { [K in RequiredKeys<S>]: InputOfField<S[K]> } & { [K in Exclude<keyof S, RequiredKeys<S>>]?: InputOfField<S[K]> }
+>;
+
+/** What aupdate accepts: any subset of the fields. */
+export type PartialInputOf<S extends Shape> = { [K in keyof S]?: InputOfField<S[K]> };
+
+/** The field handles of an instance. */
+export type FieldsOf<S extends Shape> = { readonly [K in keyof S]: HandleOf<S[K]> };
+
+/** An instance of a model with shape S. */
+export type ModelInstance<S extends Shape> = AtomicRedisModel & FieldsOf<S> & {
+  aupdate(partial: PartialInputOf<S>): Promise<ModelInstance<S>>;
+};
+
+/** Any model class, whatever its constructor takes. */
+export type Ctor<M> = abstract new (...args: never[]) => M;
+
+type CtorArgs<S extends Shape> = {} extends InputOf<S> ? [input?: InputOf<S>] : [input: InputOf<S>];
+
+/** A model class as defineModel returns it; `class X extends defineModel(...) {}` keeps it. */
+export interface ModelClass<S extends Shape> {
+  new (...args: CtorArgs<S>): ModelInstance<S>;
+  readonly modelName: string;
+  readonly schema: ModelSchema;
+  /** This model's own configuration: ttl, refreshTtl, redis. */
+  readonly Meta: ModelMeta;
+  /** Phantom: the shape, for field.model(M). */
+  readonly __shape?: S;
+
+  /** The stored model (READ|FETCH); KeyNotFound if missing, CorruptedModelError if invalid. */
+  aget<M>(this: Ctor<M>, keyOrPk: string): Promise<M>;
+  /** The models of these keys in order, or with none every stored model of the class (READ|FETCH). */
+  afind<M>(this: Ctor<M>, ...keysOrPks: string[]): Promise<M[]>;
+  afind<M>(this: Ctor<M>, ...args: [...keysOrPks: string[], options: FindOptions]): Promise<M[]>;
+  /** The first match, or null (READ|FETCH). */
+  afindOne<M>(this: Ctor<M>, ...keysOrPks: string[]): Promise<M | null>;
+  /** Keys of stored models of the class, by SCAN on every master (READ). */
+  afindKeys(options?: { maxResults?: number }): Promise<string[]>;
+  /** Whether a model is stored (READ). */
+  aexists(keyOrModel: string | AtomicRedisModel): Promise<boolean>;
+  /** Saves many models in one pipeline per node (CREATE). */
+  ainsert<M>(this: Ctor<M>, ...models: M[]): Promise<M[]>;
+  /** Deletes a model by key or pk; true if it existed (DELETE). */
+  adeleteByKey(keyOrPk: string): Promise<boolean>;
+  /** Deletes many models (DELETE). */
+  adeleteMany(...keysOrModels: (string | AtomicRedisModel)[]): Promise<DeleteResult>;
+}

@@ -1,0 +1,92 @@
+/**
+ * init() / teardown(): the default client, and the preload of every script on every master in
+ * one round trip per node. Redis older than 7.0 is refused.
+ */
+import { Redis, type Cluster } from 'ioredis';
+import { SCRIPT_NAMES, scriptSource, type Client } from './scripts.js';
+import { ScriptsNotInitializedError, UnsupportedArgumentError } from '../errors.js';
+
+let defaultClient: Client | null = null;
+let owned = false;
+
+export function getDefaultClient(): Client | null {
+  return defaultClient;
+}
+
+export function isCluster(client: Client): client is Cluster {
+  return 'isCluster' in client && client.isCluster === true;
+}
+
+/** The keyPrefix ioredis adds to every key of this client ('' when none). */
+export function keyPrefixOf(client: Client): string {
+  const opts = client.options as { keyPrefix?: string; redisOptions?: { keyPrefix?: string } };
+  return opts.keyPrefix ?? opts.redisOptions?.keyPrefix ?? '';
+}
+
+/** The masters of a client: itself on a single server, every master node on a Cluster. */
+export async function masters(client: Client): Promise<Redis[]> {
+  if (!isCluster(client)) return [client];
+  if (client.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      client.once('error', (e: Error) => reject(e));
+    });
+  }
+  return client.nodes('master');
+}
+
+/** Loads every script on one node in one round trip, checking the server version. */
+export async function preloadNode(node: Redis): Promise<string[]> {
+  const pipe = node.pipeline();
+  pipe.info('server');
+  for (const name of SCRIPT_NAMES) pipe.script('LOAD', scriptSource(name).lua);
+  const replies = (await pipe.exec()) ?? [];
+  const [infoErr, info] = replies[0] ?? [];
+  if (infoErr) throw infoErr;
+  const version = /redis_version:(\d+)\.(\d+)/.exec(String(info));
+  if (!version || Number(version[1]) < 7) {
+    throw new UnsupportedArgumentError(`rapyer-ts needs Redis 7.0 or newer; this server is ${version ? `${version[1]}.${version[2]}` : 'unknown'}`);
+  }
+  return SCRIPT_NAMES.map((name, i) => {
+    const [err, sha] = replies[i + 1] ?? [];
+    if (err) throw err;
+    if (sha !== scriptSource(name).sha) throw new Error(`SCRIPT LOAD of ${name} answered ${String(sha)}, expected ${scriptSource(name).sha}`);
+    return String(sha);
+  });
+}
+
+/** Preloads every script on every master of the client. */
+export async function preloadScripts(client: Client): Promise<void> {
+  await Promise.all((await masters(client)).map(preloadNode));
+}
+
+export interface ConnectionOptions {
+  /** An ioredis Redis or Cluster, or a redis:// URL (the library then owns the connection). */
+  readonly redis: Client | string;
+}
+
+export async function connect(options: ConnectionOptions): Promise<Client> {
+  const client = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+  try {
+    await preloadScripts(client);
+  } catch (e) {
+    if (typeof options.redis === 'string') client.disconnect();
+    throw e;
+  }
+  defaultClient = client;
+  owned = typeof options.redis === 'string';
+  return client;
+}
+
+export async function disconnect(): Promise<void> {
+  const client = defaultClient;
+  defaultClient = null;
+  if (client && owned) await client.quit();
+  owned = false;
+}
+
+export function requireClient(explicit: Client | null | undefined, model: string): Client {
+  const c = explicit ?? defaultClient;
+  if (!c) throw new ScriptsNotInitializedError(`${model}: no Redis client; call init({ redis }) or set Meta.redis`);
+  return c;
+}

@@ -1,0 +1,50 @@
+/**
+ * Throwaway Redis servers for the tests: redis-memory-server with the system `redis-server`
+ * found on PATH, on a free loopback port. Tests never touch a server they did not start.
+ */
+import { execFileSync } from 'node:child_process';
+import { RedisMemoryServer } from 'redis-memory-server';
+import { Redis } from 'ioredis';
+
+export function systemRedisBinary(): string {
+  const fromEnv = process.env.REDIS_SERVER_BINARY;
+  if (fromEnv) return fromEnv;
+  try {
+    return execFileSync('which', ['redis-server'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('redis-server is not on PATH: install it (Debian: apt-get install redis-server)');
+  }
+}
+
+export interface TestServer {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(args: string[] = []): Promise<TestServer> {
+  const server = await RedisMemoryServer.create({
+    binary: { systemBinary: systemRedisBinary() },
+    instance: { args: ['--save', '', '--appendonly', 'no', ...args] },
+  });
+  const host = await server.getHost();
+  const port = await server.getPort();
+  return { host, port, url: `redis://${host}:${port}`, stop: async () => { await server.stop(); } };
+}
+
+/** Counts the commands clients send (not those scripts run) while `fn` runs, with MONITOR. */
+export async function countCommands(url: string, fn: () => Promise<unknown>): Promise<{ count: number; commands: string[] }> {
+  const watcher = new Redis(url);
+  const monitor = await watcher.monitor();
+  const commands: string[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source !== 'lua') commands.push(String(args[0]).toLowerCase());
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  await fn();
+  await new Promise((r) => setTimeout(r, 100));
+  monitor.disconnect();
+  watcher.disconnect();
+  return { count: commands.length, commands };
+}
