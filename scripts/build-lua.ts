@@ -34,11 +34,26 @@ export function buildScript(file: string): string {
   });
 }
 
+const OPS_MARK = /^--@ops[ \t]*$/m;
+
+/**
+ * A script with a `--@ops` line (the pipeline batch) gets there every other operation's built
+ * script as a function of (KEYS, ARGV): the same Lua code, applied one after the other.
+ */
+function withOps(lua: string, ops: ReadonlyMap<string, string>): string {
+  if (!OPS_MARK.test(lua)) return lua;
+  const defs = [...ops].map(([name, body]) => `OPS[${JSON.stringify(name)}] = function(KEYS, ARGV)\n${body.trimEnd()}\nend`);
+  return lua.replace(OPS_MARK, () => defs.join('\n'));
+}
+
 export function buildAll(): string {
   const files = listLua(luaDir).sort();
+  const nameOf = (f: string) => relative(luaDir, f).replace(/\\/g, '/').replace(/\.lua$/, '');
+  const built = new Map(files.map((f) => [nameOf(f), buildScript(f)]));
+  const ops = new Map([...built].filter(([, lua]) => !OPS_MARK.test(lua)));
   const entries = files.map((f) => {
-    const name = relative(luaDir, f).replace(/\\/g, '/').replace(/\.lua$/, '');
-    const lua = buildScript(f);
+    const name = nameOf(f);
+    const lua = withOps(built.get(name)!, ops);
     const sha = createHash('sha1').update(lua).digest('hex');
     return `  ${JSON.stringify(name)}: { lua: ${JSON.stringify(lua)}, sha: ${JSON.stringify(sha)} },`;
   });

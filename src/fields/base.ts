@@ -10,6 +10,8 @@ export interface FieldOwner {
   readonly key: string;
   /** Runs a method's script over every key of the model, with `extra` after the TTL arguments. */
   runMethod(method: MethodName, extra: readonly string[]): Promise<unknown>;
+  /** Inside a pipeline, queues a method's script (for the sync in-place methods); else nothing. */
+  queueMethod(method: MethodName, extra: readonly string[]): void;
   /** Writes the field at `path` (and everything under it) alone. */
   saveField(path: string): Promise<void>;
   /** Reloads the field at `path` alone, updates the local copy and returns its value. */

@@ -3,6 +3,13 @@ import { ScalarHandle } from './scalar.js';
 import { at } from './spec.js';
 import { ValidationError, show } from '../errors.js';
 import { floatOp, intOp, type FloatOp, type IntOp } from './arith.js';
+import { QUEUED } from '../runtime/pipeline.js';
+import type { MethodName } from '../actions.js';
+
+/** The in-place method that applies each operation (its METHODS row names the script it queues). */
+const METHOD_OF: Record<FloatOp, string> = {
+  add: 'iadd', sub: 'isub', mul: 'imul', truediv: 'itruediv', floordiv: 'ifloordiv', mod: 'imod', pow: 'ipow',
+};
 
 function safeInt(where: string, n: unknown): number {
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new ValidationError(`${where}: expected a safe integer, got ${show(n)}`);
@@ -19,7 +26,7 @@ export class RedisInt<V extends number | null = number> extends ScalarHandle<V> 
   async aincrease(by = 1): Promise<number> {
     safeInt(at(this.where), by);
     const reply = await this.owner.runMethod('RedisInt.aincrease', [this.path, String(by), this.spec.encodedDefault()]);
-    const n = Number(reply);
+    const n = reply === QUEUED ? intOp(at(this.where), this.nonNull() as number, 'add', by) : Number(reply);
     this.current = n as V;
     return n;
   }
@@ -27,6 +34,7 @@ export class RedisInt<V extends number | null = number> extends ScalarHandle<V> 
   protected op(op: IntOp, n: number): this {
     const where = at(this.where);
     this.current = intOp(where, this.nonNull() as number, op, safeInt(where, n)) as V;
+    this.owner.queueMethod(`RedisInt.${METHOD_OF[op]}` as MethodName, [this.path, op, String(n), this.spec.encodedDefault()]);
     return this;
   }
 
@@ -45,7 +53,7 @@ export class RedisFloat<V extends number | null = number> extends ScalarHandle<V
   async aincrease(by = 1): Promise<number> {
     finite(at(this.where), by);
     const reply = await this.owner.runMethod('RedisFloat.aincrease', [this.path, String(by), this.spec.encodedDefault()]);
-    const n = Number(reply);
+    const n = reply === QUEUED ? floatOp(at(this.where), this.nonNull() as number, 'add', by) : Number(reply);
     this.current = n as V;
     return n;
   }
@@ -53,6 +61,7 @@ export class RedisFloat<V extends number | null = number> extends ScalarHandle<V
   protected op(op: FloatOp, n: number): this {
     const where = at(this.where);
     this.current = floatOp(where, this.nonNull() as number, op, finite(where, n)) as V;
+    this.owner.queueMethod(`RedisFloat.${METHOD_OF[op]}` as MethodName, [this.path, op, String(n), this.spec.encodedDefault()]);
     return this;
   }
 
@@ -69,14 +78,16 @@ export class RedisDatetime<V extends Date | null = Date> extends ScalarHandle<V>
   /** Moves the local date forward by `ms` milliseconds. */
   iadd(ms: number): this {
     const where = at(this.where);
-    this.value = new Date(intOp(where, (this.nonNull() as Date).getTime(), 'add', safeInt(where, ms))) as V;
+    this.current = this.spec.check(this.where, new Date(intOp(where, (this.nonNull() as Date).getTime(), 'add', safeInt(where, ms)))) as V;
+    this.owner.queueMethod('RedisDatetime.iadd', [this.path, 'add', String(ms), this.spec.encodedDefault()]);
     return this;
   }
 
   /** Moves the local date back by `ms` milliseconds. */
   isub(ms: number): this {
     const where = at(this.where);
-    this.value = new Date(intOp(where, (this.nonNull() as Date).getTime(), 'sub', safeInt(where, ms))) as V;
+    this.current = this.spec.check(this.where, new Date(intOp(where, (this.nonNull() as Date).getTime(), 'sub', safeInt(where, ms)))) as V;
+    this.owner.queueMethod('RedisDatetime.isub', [this.path, 'sub', String(ms), this.spec.encodedDefault()]);
     return this;
   }
 }

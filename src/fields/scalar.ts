@@ -3,6 +3,7 @@ import { BaseRedisType, type FieldOwner } from './base.js';
 import type { AnyField } from './spec.js';
 import { ValidationError, show } from '../errors.js';
 import { at } from './spec.js';
+import { inPipeline } from '../runtime/pipeline.js';
 
 export class ScalarHandle<V> extends BaseRedisType {
   protected current: V;
@@ -23,6 +24,7 @@ export class ScalarHandle<V> extends BaseRedisType {
       throw new ValidationError(`${at(this.where)}: the key field cannot change (got ${show(v)})`);
     }
     this.current = checked;
+    if (inPipeline()) void this.owner.saveField(this.path);
   }
 
   override async aload(): Promise<V> {
@@ -47,14 +49,17 @@ export class ScalarHandle<V> extends BaseRedisType {
 export class RedisStr<V extends string | null = string> extends ScalarHandle<V> {
   /** `s += text` on the local copy (UPDATE|APPEND inside a pipeline). */
   iadd(text: string): this {
-    this.value = (this.nonNull() + this.spec.check(this.where, text)) as V;
+    const tail = this.spec.check(this.where, text) as string;
+    this.current = (this.nonNull() + tail) as V;
+    this.owner.queueMethod('RedisStr.iadd', [this.path, 'add', JSON.stringify(tail), this.spec.encodedDefault()]);
     return this;
   }
 
   /** `s *= n` on the local copy; n is a non-negative integer. */
   imul(n: number): this {
     if (!Number.isSafeInteger(n) || n < 0) throw new ValidationError(`${at(this.where)}: repeat count must be a non-negative integer, got ${show(n)}`);
-    this.value = this.nonNull().repeat(n) as V;
+    this.current = this.nonNull().repeat(n) as V;
+    this.owner.queueMethod('RedisStr.imul', [this.path, 'mul', String(n), this.spec.encodedDefault()]);
     return this;
   }
 }
@@ -70,6 +75,7 @@ export class RedisBytes<V extends Uint8Array | null = Uint8Array> extends Scalar
     out.set(head);
     out.set(tail, head.length);
     this.current = out as V;
+    this.owner.queueMethod('RedisBytes.iadd', [this.path, 'add', this.spec.encode(this.where, tail), this.spec.encodedDefault()]);
     return this;
   }
 }

@@ -9,6 +9,8 @@ import { ValidationError, KeyNotFound, UnsupportedArgumentError, show } from '..
 import { checkPk, collectionKey, mainKey, newId } from '../keys.js';
 import { requireClient } from '../runtime/connection.js';
 import { runScript, type Client } from '../runtime/scripts.js';
+import { lockKey, withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
+import { enqueue, inPipeline, queuesInPipeline, runPipeline, QUEUED } from '../runtime/pipeline.js';
 import type { ModelMeta } from './meta.js';
 import type { ModelSchema, Leaf } from './schema.js';
 import { decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, luaKind, setPath, type Tree } from './storage.js';
@@ -108,7 +110,46 @@ export class AtomicRedisModel implements FieldOwner {
 
   runMethod(method: MethodName, extra: readonly string[]): Promise<unknown> {
     const cls = staticOf(this.#root);
-    return runScript(clientOf(cls), callFor(cls, method, this.key, extra));
+    const client = clientOf(cls);
+    const call = callFor(cls, method, this.key, extra);
+    if (queuesInPipeline(method, METHODS[method].groups) && enqueue(client, call)) return Promise.resolve(QUEUED);
+    return runScript(client, call);
+  }
+
+  queueMethod(method: MethodName, extra: readonly string[]): void {
+    if (inPipeline()) void this.runMethod(method, extra);
+  }
+
+  /**
+   * Takes the lease lock `action` of this model (SPEC §7), runs fn with the model freshly loaded
+   * (KeyNotFound if it is not stored), saves it after fn when `saveAtEnd`, and releases the lock.
+   * Forms: alock(fn), alock(action, fn), alock(action, options, fn).
+   */
+  alock<R>(fn: (model: this, lock: HeldLock) => Promise<R> | R): Promise<R>;
+  alock<R>(action: string, fn: (model: this, lock: HeldLock) => Promise<R> | R): Promise<R>;
+  alock<R>(action: string, options: LockOptions, fn: (model: this, lock: HeldLock) => Promise<R> | R): Promise<R>;
+  async alock<R>(...args: unknown[]): Promise<R> {
+    const fn = args.pop() as (model: this, lock: HeldLock) => Promise<R> | R;
+    const [action = 'default', options = {}] = args as [string?, LockOptions?];
+    const root = this.#root;
+    return withLock(clientOf(staticOf(root)), lockKey(root.key, action), options, async (lock) => {
+      await root.aload();
+      const result = await fn(this, lock);
+      if (options.saveAtEnd) await root.asave();
+      return result;
+    });
+  }
+
+  /**
+   * Runs fn inside a pipeline with this model freshly loaded from Redis (KeyNotFound if it is
+   * not stored); the queued operations are applied atomically in one round trip (SPEC §6).
+   */
+  async apipeline<R>(fn: (model: this) => Promise<R> | R): Promise<R> {
+    const root = this.#root;
+    return runPipeline(async () => {
+      await root.aload();
+      return fn(this);
+    });
   }
 
   async saveField(path: string): Promise<void> {
@@ -240,8 +281,8 @@ export class AtomicRedisModel implements FieldOwner {
 
   /** Deletes every key of the model; true if it existed. DELETE. */
   async adelete(): Promise<boolean> {
-    const reply = (await this.#root.runMethod('AtomicRedisModel.adelete', [])) as [number, number];
-    return reply[0] === 1;
+    const reply = await this.#root.runMethod('AtomicRedisModel.adelete', []);
+    return reply === QUEUED || (reply as [number, number])[0] === 1;
   }
 }
 

@@ -2,7 +2,9 @@
  * Module-level operations (SPEC §4): models of any class, resolved from the key's prefix.
  * `import * as rapyer from 'rapyer-ts'; await rapyer.aget('Session:{u1}')`.
  */
-import { AtomicRedisModel, staticOf, type ModelStatic } from './base.js';
+import { AtomicRedisModel, clientOf, staticOf, type ModelStatic } from './base.js';
+import { runPipeline } from '../runtime/pipeline.js';
+import { lockKey, withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
 import * as ops from './class-ops.js';
 import { classForKey } from './registry.js';
 import { connect, disconnect, type ConnectionOptions } from '../runtime/connection.js';
@@ -64,6 +66,34 @@ export async function adeleteMany(...keysOrModels: (string | AnyModel)[]): Promi
   const results = await Promise.all([...groupByClass(keysOrModels, keyOf)].map(([cls, idx]) =>
     ops.deleteMany(cls, 'module.adeleteMany', idx.map((i) => keyOf(keysOrModels[i]!)))));
   return results.reduce((a, b) => ({ modelsDeleted: a.modelsDeleted + b.modelsDeleted, keysDeleted: a.keysDeleted + b.keysDeleted }), { modelsDeleted: 0, keysDeleted: 0 });
+}
+
+/**
+ * Runs fn with a pipeline open: writes of any models queue, and when fn returns the queued
+ * operations of each hash slot are applied atomically, one command per slot (SPEC §6).
+ */
+export function apipeline<R>(fn: () => Promise<R> | R): Promise<R> {
+  return runPipeline(async () => fn());
+}
+
+/**
+ * Takes the lease lock `action` of the model at `key` and runs fn with that model freshly
+ * loaded, or with null when the key holds no model (as the reference does: the lock still
+ * guards the key, e.g. while the model is being created). `saveAtEnd` saves a loaded model.
+ */
+export async function alockFromKey<R>(
+  key: string,
+  action: string,
+  options: LockOptions,
+  fn: (model: AnyModel | null, lock: HeldLock) => Promise<R> | R,
+): Promise<R> {
+  const { cls } = classForKey<ModelStatic>(key);
+  return withLock(clientOf(cls), lockKey(key, action), options, async (lock) => {
+    const model = await ops.getMany(cls, 'module.aget', [key], true).then((m) => m[0] ?? null);
+    const result = await fn(model, lock);
+    if (options.saveAtEnd && model) await model.asave();
+    return result;
+  });
 }
 
 export interface InitOptions extends ConnectionOptions {
