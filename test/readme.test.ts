@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { withTable } from '../scripts/api-table.js';
+import { testServer } from './helpers/hooks.js';
+
+const run = promisify(execFile);
+const readmeUrl = new URL('../README.md', import.meta.url);
+
+describe('README', () => {
+  it('holds the API table made from the method table', () => {
+    const readme = readFileSync(readmeUrl, 'utf8');
+    expect(readme, 'run: npx tsx scripts/api-table.ts --write').to.equal(withTable(readme));
+  });
+
+  it('runs the quick start as written', async function () {
+    this.timeout(30_000);
+    const readme = readFileSync(readmeUrl, 'utf8');
+    const section = readme.slice(readme.indexOf('## Quick start'));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const file = new URL('./.readme-quick-start.mts', import.meta.url);
+    const src = new URL('../src/index.ts', import.meta.url).href;
+    writeFileSync(file, code.replaceAll("from 'rapyer-ts'", `from '${src}'`));
+    try {
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', fileURLToPath(file)], {
+        env: { ...process.env, REDIS_URL: testServer().url },
+      });
+      expect(stdout.trim().split('\n')).to.deep.equal(['Session:{u1}', '1', '3']);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+});
