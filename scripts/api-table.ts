@@ -11,7 +11,7 @@ const START = '<!-- api-table:start -->';
 const END = '<!-- api-table:end -->';
 
 export function apiTable(): string {
-  const groups = Object.entries(ActionGroup).filter((e): e is [string, number] => typeof e[1] === 'number');
+  const groups = Object.entries(ActionGroup).flatMap(([n, v]) => (typeof v === 'number' ? [[n, v] as const] : []));
   const rows = Object.entries(METHODS).map(([method, row]) => {
     const names = groups.filter(([, bit]) => (row.groups & bit) !== 0).map(([n]) => n);
     return `| \`${method}\` | \`${row.script}\` | ${names.join(', ') || '—'} |`;

@@ -76,13 +76,14 @@ describe('pipelines', () => {
 
   it('keeps concurrent pipelines apart', async () => {
     const [a, b] = await rapyer.ainsert(new Counter({ name: 'iso-a' }), new Counter({ name: 'iso-b' }));
-    const gate = Promise.withResolvers?.<void>() ?? (() => { let resolve!: () => void; const promise = new Promise<void>((r) => { resolve = r; }); return { promise, resolve }; })();
-    const p1 = rapyer.apipeline(async () => { a!.n.iadd(1); await gate.promise; a!.n.iadd(1); });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    const p1 = rapyer.apipeline(async () => { a!.n.iadd(1); await gate; a!.n.iadd(1); });
     const p2 = rapyer.apipeline(async () => { b!.n.iadd(10); });
     await p2;
     expect((await stored('iso-b')).n).to.equal(10);
     expect((await stored('iso-a')).n).to.equal(0);
-    gate.resolve();
+    open();
     await p1;
     expect((await stored('iso-a')).n).to.equal(2);
   });
@@ -121,6 +122,17 @@ describe('pipelines', () => {
     expect(caught).to.be.instanceOf(OverflowError);
     expect((caught as Error).message).to.match(/operation 3: PipeCounter:\{roll\} RedisInt\.iadd/);
     expect(await testClient().hgetall('PipeCounter:{roll}')).to.deep.equal(before);
+  });
+
+  it('refuses in Redis a datetime moved beyond what a Date holds', async () => {
+    const c = await new Counter({ name: 'date' }).asave();
+    await testClient().hset('PipeCounter:{date}', 'at', String(8.64e15 - 10));
+    let caught: unknown;
+    try {
+      await rapyer.apipeline(async () => { c.at.iadd(1000); });
+    } catch (e) { caught = e; }
+    expect(caught).to.be.instanceOf(OverflowError);
+    expect(await testClient().hget('PipeCounter:{date}', 'at')).to.equal(String(8.64e15 - 10));
   });
 
   it('fails with KeyNotFound and writes nothing when a model is not stored', async () => {

@@ -17,8 +17,10 @@ end
 
 local RAPYER_MAX_SAFE = 9007199254740991
 
--- Integer a <op> b with Python semantics. Returns value, or nil and an error code.
-local function rapyer_int_op(a, op, b)
+-- Integer a <op> b with Python semantics, |result| <= limit (default 2^53-1).
+-- Returns value, or nil and an error code.
+local function rapyer_int_op(a, op, b, limit)
+  limit = limit or RAPYER_MAX_SAFE
   local r
   if op == 'add' then r = a + b
   elseif op == 'sub' then r = a - b
@@ -31,7 +33,7 @@ local function rapyer_int_op(a, op, b)
     if b < 0 then return nil, 'UNSUPPORTED' end
     r = a ^ b
   else return nil, 'UNSUPPORTED' end
-  if r ~= r or r > RAPYER_MAX_SAFE or r < -RAPYER_MAX_SAFE then return nil, 'OVERFLOW' end
+  if r ~= r or r > limit or r < -limit then return nil, 'OVERFLOW' end
   return r
 end
 

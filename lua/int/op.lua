@@ -7,9 +7,10 @@ ARGV[4]      the field's path
 ARGV[5]      the operation: add | sub | mul | floordiv | mod | pow
 ARGV[6]      the operand (a safe integer; pow: non-negative)
 ARGV[7]      the field's encoded default, used when the stored record predates the field
+ARGV[8]      optional: the largest magnitude allowed (datetimes: 8640000000000000 ms); default 2^53-1
 Reply        the new value, as a decimal string
 Errors       KEY_NOT_FOUND, CORRUPTED, VALIDATION (null field), ZERO_DIVISION, OVERFLOW
-             (result beyond +-2^53-1); nothing is written on error
+             (result beyond +-2^53-1 or ARGV[8]); nothing is written on error
 Groups       UPDATE|ARITHMETIC
 ]]
 --@include ttl
@@ -19,7 +20,7 @@ local raw = redis.call('HGET', KEYS[1], ARGV[4]) or ARGV[7]
 if raw == 'null' then return rapyer_fail('VALIDATION', KEYS[1] .. ' ' .. ARGV[4] .. ' is null') end
 local a = tonumber(raw)
 if a == nil or a ~= math.floor(a) then return rapyer_fail('CORRUPTED', KEYS[1] .. ' ' .. ARGV[4] .. ' ' .. raw) end
-local new, err = rapyer_int_op(a, ARGV[5], tonumber(ARGV[6]))
+local new, err = rapyer_int_op(a, ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[8]))
 if err then return rapyer_fail(err, KEYS[1] .. ' ' .. ARGV[4] .. ' ' .. raw .. ' ' .. ARGV[5] .. ' ' .. ARGV[6]) end
 local out = string.format('%d', new)
 redis.call('HSET', KEYS[1], ARGV[4], out)

@@ -74,12 +74,15 @@ export class RedisFloat<V extends number | null = number> extends ScalarHandle<V
   ipow(n: number): this { return this.op('pow', n); }
 }
 
+/** The largest epoch-ms magnitude a Date holds. */
+const DATE_LIMIT = '8640000000000000';
+
 export class RedisDatetime<V extends Date | null = Date> extends ScalarHandle<V> {
   /** Moves the local date forward by `ms` milliseconds. */
   iadd(ms: number): this {
     const where = at(this.where);
     this.current = this.spec.check(this.where, new Date(intOp(where, (this.nonNull() as Date).getTime(), 'add', safeInt(where, ms)))) as V;
-    this.owner.queueMethod('RedisDatetime.iadd', [this.path, 'add', String(ms), this.spec.encodedDefault()]);
+    this.owner.queueMethod('RedisDatetime.iadd', [this.path, 'add', String(ms), this.spec.encodedDefault(), DATE_LIMIT]);
     return this;
   }
 
@@ -87,7 +90,7 @@ export class RedisDatetime<V extends Date | null = Date> extends ScalarHandle<V>
   isub(ms: number): this {
     const where = at(this.where);
     this.current = this.spec.check(this.where, new Date(intOp(where, (this.nonNull() as Date).getTime(), 'sub', safeInt(where, ms)))) as V;
-    this.owner.queueMethod('RedisDatetime.isub', [this.path, 'sub', String(ms), this.spec.encodedDefault()]);
+    this.owner.queueMethod('RedisDatetime.isub', [this.path, 'sub', String(ms), this.spec.encodedDefault(), DATE_LIMIT]);
     return this;
   }
 }
