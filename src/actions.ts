@@ -23,7 +23,7 @@ export const ActionGroup = {
 
 export type ActionGroupName = 'READ' | 'FETCH' | 'CREATE' | 'UPDATE' | 'APPEND' | 'DELETE' | 'ERASE' | 'ARITHMETIC';
 
-const { READ, FETCH, CREATE, UPDATE, APPEND, DELETE, ARITHMETIC } = ActionGroup;
+const { READ, FETCH, CREATE, UPDATE, APPEND, DELETE, ERASE, ARITHMETIC } = ActionGroup;
 
 export interface MethodRow {
   /** The script the method runs (sync methods: the script they queue inside a pipeline). */
@@ -81,6 +81,46 @@ export const METHODS = {
   'RedisBytes.iadd': { script: 'str/op', groups: UPDATE | APPEND },
   'RedisDatetime.iadd': { script: 'int/op', groups: UPDATE | ARITHMETIC },
   'RedisDatetime.isub': { script: 'int/op', groups: UPDATE | ARITHMETIC },
+  // Collections (issue 3). Sync methods name the script they queue inside a pipeline.
+  'RedisList.aappend': { script: 'list/append', groups: UPDATE | APPEND },
+  'RedisList.aextend': { script: 'list/append', groups: UPDATE | APPEND },
+  'RedisList.ainsert': { script: 'list/insert', groups: UPDATE | APPEND },
+  'RedisList.apop': { script: 'list/pop', groups: READ | UPDATE | ERASE },
+  'RedisList.aclear': { script: 'list/clear', groups: UPDATE | ERASE },
+  'RedisList.setItem': { script: 'list/set-item', groups: UPDATE },
+  'RedisList.iadd': { script: 'list/append', groups: UPDATE | APPEND },
+  'RedisList.append': { script: 'list/append', groups: UPDATE | APPEND },
+  'RedisList.extend': { script: 'list/append', groups: UPDATE | APPEND },
+  'RedisList.insert': { script: 'list/insert', groups: UPDATE | APPEND },
+  'RedisList.clear': { script: 'list/clear', groups: UPDATE | ERASE },
+  'RedisList.removeRange': { script: 'list/remove-range', groups: UPDATE | ERASE },
+  'RedisDict.asetItem': { script: 'dict/set-item', groups: UPDATE },
+  'RedisDict.adelItem': { script: 'dict/del-item', groups: UPDATE | ERASE },
+  'RedisDict.aupdate': { script: 'dict/update', groups: UPDATE },
+  'RedisDict.apop': { script: 'dict/pop', groups: READ | UPDATE | ERASE },
+  'RedisDict.apopitem': { script: 'dict/popitem', groups: READ | UPDATE | ERASE },
+  'RedisDict.aclear': { script: 'dict/clear', groups: UPDATE | ERASE },
+  'RedisDict.setItem': { script: 'dict/set-item', groups: UPDATE },
+  'RedisDict.update': { script: 'dict/update', groups: UPDATE },
+  'RedisDict.clear': { script: 'dict/clear', groups: UPDATE | ERASE },
+  // RedisSet is not in action-groups.json: groups chosen like the list's (docs/collections.md).
+  'RedisSet.aadd': { script: 'set/add', groups: UPDATE | APPEND },
+  'RedisSet.aremove': { script: 'set/remove', groups: UPDATE | ERASE },
+  'RedisSet.apop': { script: 'set/pop', groups: READ | UPDATE | ERASE },
+  'RedisSet.aclear': { script: 'set/clear', groups: UPDATE | ERASE },
+  'RedisSet.acontains': { script: 'set/contains', groups: READ },
+  'RedisSet.asize': { script: 'set/size', groups: READ },
+  'RedisSet.add': { script: 'set/add', groups: UPDATE | APPEND },
+  'RedisSet.delete': { script: 'set/remove', groups: UPDATE | ERASE },
+  'RedisSet.clear': { script: 'set/clear', groups: UPDATE | ERASE },
+  'RedisPriorityQueue.apush': { script: 'pq/push', groups: UPDATE | APPEND },
+  'RedisPriorityQueue.apushMany': { script: 'pq/push', groups: UPDATE | APPEND },
+  'RedisPriorityQueue.apop': { script: 'pq/pop', groups: READ | UPDATE | ERASE },
+  'RedisPriorityQueue.apeek': { script: 'pq/peek', groups: READ },
+  'RedisPriorityQueue.asize': { script: 'pq/size', groups: READ },
+  'RedisPriorityQueue.aitems': { script: 'pq/items', groups: READ },
+  'RedisPriorityQueue.aremove': { script: 'pq/remove', groups: UPDATE | ERASE },
+  'RedisPriorityQueue.aclear': { script: 'pq/clear', groups: UPDATE | ERASE },
 } as const satisfies Record<string, MethodRow>;
 
 export type MethodName = keyof typeof METHODS;

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import * as rapyer from '../src/index.js';
 import { defineModel, field } from '../src/index.js';
 import { preloadScripts } from '../src/runtime/connection.js';
-import { testClient, testServer } from './helpers/hooks.js';
+import { testClient, testServer, dbsizeAll, testMasters } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 
 const CmdAddr = defineModel('CmdAddr', { city: field.str({ default: 'Paris' }) });
@@ -158,13 +158,15 @@ describe('one command per operation', () => {
       await expectOne(() => CmdModel.adeleteByKey(a.pk));
       const { commands } = await count(() => CmdModel.adeleteMany(b, c.key));
       expect(commands).to.deep.equal(['evalsha', 'evalsha']);
-      expect(await testClient().dbsize()).to.equal(0);
+      expect(await dbsizeAll()).to.equal(0);
     });
 
     it('afindKeys: SCAN, then one EVALSHA per key found (the READ refresh)', async () => {
       const ms = [await stored(), await stored()];
       const { commands } = await count(() => CmdModel.afindKeys());
-      expect(commands).to.deep.equal(['scan', 'evalsha', 'evalsha']);
+      const masters = (await testMasters()).length; // SCAN runs on every master
+      expect(commands.filter((c) => c === 'scan')).to.have.length(masters);
+      expect(commands.filter((c) => c !== 'scan')).to.deep.equal(['evalsha', 'evalsha']);
       for (const m of ms) await expectRefreshed(m.key);
     });
   });

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import * as rapyer from '../src/index.js';
 import { defineModel, field, init, KeyNotFound } from '../src/index.js';
-import { testClient } from './helpers/hooks.js';
+import { libraryClient, testClient, dbsizeAll } from './helpers/hooks.js';
 
 const ModUser = defineModel('ModUser', { name: field.str(), age: field.int({ default: 0 }) }, { ttl: 100 });
 const ModOrder = defineModel('ModOrder', { ref: field.str({ key: true }), total: field.float({ default: 0 }) });
@@ -72,7 +72,7 @@ describe('module-level operations', () => {
   it('ainsert saves models of several classes', async () => {
     const ms = [new ModUser({ name: 'x' }), new ModOrder({ ref: 'o4', total: 1 }), new ModItem()];
     expect(await rapyer.ainsert(...ms)).to.deep.equal(ms);
-    expect(await testClient().dbsize()).to.equal(3);
+    expect(await dbsizeAll()).to.equal(3);
     expect(await testClient().hget('ModOrder:{o4}', 'total')).to.equal('1');
   });
 
@@ -82,7 +82,7 @@ describe('module-level operations', () => {
     await rapyer.ainsert(u, o);
     expect(await rapyer.adeleteMany(u, o.key, 'ModUser:{none}')).to.deep.equal({ modelsDeleted: 2, keysDeleted: 2 });
     expect(await rapyer.adeleteMany(u, o.key)).to.deep.equal({ modelsDeleted: 0, keysDeleted: 0 });
-    expect(await testClient().dbsize()).to.equal(0);
+    expect(await dbsizeAll()).to.equal(0);
   });
 });
 
@@ -169,7 +169,7 @@ describe('subclasses', () => {
   });
 
   it('after init({ redis, models: [X] }), module-level aget returns an X', async () => {
-    await init({ redis: testClient(), models: [ModBound] });
+    await init({ redis: libraryClient(), models: [ModBound] });
     const b = new ModBound({ v: 21 });
     await b.asave();
     const got = await rapyer.aget(b.key);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as rapyer from '../src/index.js';
 import { defineModel, field, ActionGroup, KeyNotFound, OverflowError, ZeroDivisionError } from '../src/index.js';
-import { testClient, testServer } from './helpers/hooks.js';
+import { testClient, testServer, scriptFlushAll } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 
 class Counter extends defineModel('PipeCounter', {
@@ -60,10 +60,10 @@ describe('pipelines', () => {
 
   it('applies exactly once after SCRIPT FLUSH', async () => {
     const c = await new Counter({ name: 'flush' }).asave();
-    await testClient().script('FLUSH');
+    await scriptFlushAll();
     await rapyer.apipeline(async () => { c.n.iadd(1); c.s.iadd('x'); c.n.iadd(1); });
     expect(await stored('flush')).to.include({ n: 2, s: 'x' });
-    await testClient().script('FLUSH');
+    await scriptFlushAll();
     await c.apipeline(async (m) => { m.n.iadd(5); m.s.iadd('y'); });
     expect(await stored('flush')).to.include({ n: 7, s: 'xy' });
   });

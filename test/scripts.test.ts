@@ -12,7 +12,7 @@ import { defineModel, field } from '../src/index.js';
 import { LUA_SCRIPTS } from '../src/runtime/lua-scripts.generated.js';
 import { preloadScripts } from '../src/runtime/connection.js';
 import { buildAll } from '../scripts/build-lua.js';
-import { testClient, testServer } from './helpers/hooks.js';
+import { testClient, testServer, dbsizeAll, scriptFlushAll } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -148,7 +148,7 @@ describe('lua scripts', () => {
     it('an operation still works, through EVAL, and runs exactly once', async () => {
       const c = new Counter();
       await c.asave();
-      await testClient().script('FLUSH');
+      await scriptFlushAll();
       const { commands } = await countCommands(testServer().url, () => c.n.aincrease(1));
       expect(commands).to.deep.equal(['evalsha', 'eval']);
       expect(c.n.value).to.equal(1);
@@ -158,10 +158,10 @@ describe('lua scripts', () => {
 
     it('a pipelined operation (afind, ainsert) applies every call once', async () => {
       const models = [new Counter({ n: 1 }), new Counter({ n: 2 }), new Counter({ n: 3 })];
-      await testClient().script('FLUSH');
+      await scriptFlushAll();
       await Counter.ainsert(...models);
-      expect(await testClient().dbsize()).to.equal(3);
-      await testClient().script('FLUSH');
+      expect(await dbsizeAll()).to.equal(3);
+      await scriptFlushAll();
       const found = await Counter.afind(...models.map((m) => m.key));
       expect(found.map((m) => m.n.value)).to.deep.equal([1, 2, 3]);
     });

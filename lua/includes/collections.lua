@@ -35,14 +35,16 @@ end
 -- Applies a write payload starting at ARGV[at]:
 --   N, then N hash field/value pairs for KEYS[1],
 --   then for each collection key KEYS[2..n]: kind, count, then count values.
--- 'keep' leaves the key as it is. Returns nothing; callers check preconditions first.
+-- 'keep' leaves the key as it is. Returns the number of hash fields the write added to
+-- KEYS[1] (HSET's count); callers check preconditions first.
 local function rapyer_apply_payload(at)
   local n = tonumber(ARGV[at])
   local i = at + 1
   local last = i + 2 * n - 1
+  local added = 0
   while i <= last do
     local j = math.min(i + 3999, last)
-    redis.call('HSET', KEYS[1], unpack(ARGV, i, j))
+    added = added + redis.call('HSET', KEYS[1], unpack(ARGV, i, j))
     i = j + 1
   end
   for k = 2, #KEYS do
@@ -51,4 +53,5 @@ local function rapyer_apply_payload(at)
     if kind ~= 'keep' then rapyer_write(KEYS[k], kind, i + 2, count) end
     i = i + 2 + count
   end
+  return added
 end

@@ -12,6 +12,8 @@ export interface FieldOwner {
   runMethod(method: MethodName, extra: readonly string[]): Promise<unknown>;
   /** Inside a pipeline, queues a method's script (for the sync in-place methods); else nothing. */
   queueMethod(method: MethodName, extra: readonly string[]): void;
+  /** The position in KEYS (1-based: the main hash is 1) of the collection key at `path`. */
+  collectionIndex(path: string): number;
   /** Writes the field at `path` (and everything under it) alone. */
   saveField(path: string): Promise<void>;
   /** Reloads the field at `path` alone, updates the local copy and returns its value. */

@@ -7,6 +7,10 @@ import { RedisBool, RedisBytes, RedisEnum, RedisJson, RedisStr, ScalarHandle } f
 import { RedisDatetime, RedisFloat, RedisInt } from './numeric.js';
 import * as c from '../schema/scalar-codecs.js';
 import type { FieldOwner } from './base.js';
+import { listField } from './list.js';
+import { dictField } from './dict.js';
+import { setField } from './set.js';
+import { priorityQueueField } from './priority-queue.js';
 import type { ModelClass, InputOf } from '../model/types.js';
 import type { Shape } from '../model/schema.js';
 
@@ -50,6 +54,14 @@ export const field = {
     return scalar('enum', RedisEnum, c.enumCodec(values), options) as never;
   },
   model: modelField,
+  /** A list of values of a scalar field (`field.list(field.str())`); defaults to []. */
+  list: listField,
+  /** String keys to values of a scalar field (`field.dict(field.int())`); defaults to {}. */
+  dict: dictField,
+  /** A set of values of a scalar field; defaults to empty. */
+  set: setField,
+  /** A priority queue of values of a scalar field: a pure proxy to Redis, no local value. */
+  priorityQueue: priorityQueueField,
 };
 
 /** A nested model, stored in its parent's keys under `${name}.` (SPEC §8). */

@@ -9,11 +9,12 @@ import { ValidationError, KeyNotFound, UnsupportedArgumentError, show } from '..
 import { checkPk, collectionKey, mainKey, newId } from '../keys.js';
 import { requireClient } from '../runtime/connection.js';
 import { runScript, type Client } from '../runtime/scripts.js';
+import { newIdsBeside } from '../runtime/topology.js';
 import { lockKey, withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
 import { enqueue, inPipeline, queuesInPipeline, runPipeline, QUEUED } from '../runtime/pipeline.js';
 import type { ModelMeta } from './meta.js';
 import type { ModelSchema, Leaf } from './schema.js';
-import { decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, luaKind, setPath, type Tree } from './storage.js';
+import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, luaKind, setPath, type Tree } from './storage.js';
 
 /** How an instance is made: bound under a parent (nested), or from trusted stored data. */
 export interface Bind {
@@ -152,6 +153,12 @@ export class AtomicRedisModel implements FieldOwner {
     });
   }
 
+  collectionIndex(path: string): number {
+    const i = staticOf(this.#root).schema.collections.findIndex((c) => c.path === path);
+    if (i < 0) throw new ValidationError(`${this.key}: no collection field ${show(path)}`);
+    return i + 2;
+  }
+
   async saveField(path: string): Promise<void> {
     const root = this.#root;
     const schema = staticOf(root).schema;
@@ -167,6 +174,7 @@ export class AtomicRedisModel implements FieldOwner {
     if (!reply) throw new KeyNotFound(`${root.key} BaseRedisType.aload("${path}"): the model is not stored`);
     const tree: Tree = {};
     decodeLeaves(root.key, leaves, reply[0] as (string | null)[], tree);
+    decodeCollections(schema, root.key, reply, collections, tree);
     root.applyTree(tree, [...leaves, ...collections]);
     const f = root.fieldAt(path);
     return f instanceof AtomicRedisModel ? f : f.toJSON();
@@ -212,8 +220,12 @@ export class AtomicRedisModel implements FieldOwner {
     return this;
   }
 
-  /** Validates and writes the given fields atomically, then updates the local copy. UPDATE. */
-  async aupdate(partial: object): Promise<this> {
+  /**
+   * Validates and writes the given fields atomically, then updates the local copy. UPDATE.
+   * Typed per model by ModelInstance (`never` here, so that this signature never accepts a
+   * partial that the model's own one refuses).
+   */
+  async aupdate(partial: never): Promise<this> {
     const root = this.#root;
     const cls = staticOf(this);
     const schema = staticOf(root).schema;
@@ -241,10 +253,12 @@ export class AtomicRedisModel implements FieldOwner {
 
   /** Sets exactly this TTL (seconds) on every key of the model; null removes it. UPDATE. */
   async asetTtl(seconds: number | null): Promise<void> {
-    if (seconds !== null && (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0)) {
-      throw new ValidationError(`${this.key} asetTtl: seconds must be a positive number or null, got ${show(seconds)}`);
+    // At least 1 ms once rounded (PEXPIRE 0 would delete the model), and an integer Redis accepts.
+    const ms = typeof seconds === 'number' ? Math.round(seconds * 1000) : NaN;
+    if (seconds !== null && !(Number.isSafeInteger(ms) && ms >= 1)) {
+      throw new ValidationError(`${this.key} asetTtl: seconds must be null or at least 0.001 (and at most ${Number.MAX_SAFE_INTEGER / 1000}), got ${show(seconds)}`);
     }
-    await this.#root.runMethod('AtomicRedisModel.asetTtl', [seconds === null ? '' : String(Math.round(seconds * 1000))]);
+    await this.#root.runMethod('AtomicRedisModel.asetTtl', [seconds === null ? '' : String(ms)]);
   }
 
   /** A new model with a new id holding a copy of the stored state. CREATE. */
@@ -262,7 +276,7 @@ export class AtomicRedisModel implements FieldOwner {
     if (keyField && schema.shape[keyField]!.kind !== 'str') {
       throw new UnsupportedArgumentError(`${this.key} aduplicate: the key field ${keyField} is not a str, so no new id can be made`);
     }
-    const pks = Array.from({ length: n }, () => newId());
+    const pks = newIdsBeside(clientOf(cls), this.key, n); // on a Cluster, in this model's slot
     const keys = keysOf(schema, this.key);
     const call = callFor(cls, 'AtomicRedisModel.aduplicateMany', this.key, [
       String(keys.length),
@@ -300,6 +314,11 @@ export function checkInput(cls: ModelStatic, input: object, opts: { partial?: bo
   const out: Tree = {};
   for (const [name, spec] of Object.entries(schema.shape)) {
     let v = given[name];
+    if (spec.kind === 'pq') {
+      // A priority queue holds no local value: nothing to give (spec.check refuses a value).
+      if (v !== undefined) spec.check({ model, path: name }, v);
+      continue;
+    }
     if (v === undefined) {
       if (opts.partial) continue;
       v = spec.defaultValue();

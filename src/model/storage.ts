@@ -5,10 +5,12 @@
  */
 import type { ModelSchema, Leaf } from './schema.js';
 import { CorruptedModelError } from '../errors.js';
+import type { AnyCollection, Raw } from '../fields/collection.js';
 
 export type Tree = Record<string, unknown>;
 
 export function getPath(tree: Tree, path: string): unknown {
+  if (!path.includes('.')) return tree[path];
   let cur: unknown = tree;
   for (const part of path.split('.')) cur = (cur as Tree | undefined)?.[part];
   return cur;
@@ -30,8 +32,14 @@ export function encodePayload(schema: ModelSchema, key: string, tree: Tree, leav
   const out: string[] = [String(leaves.length)];
   for (const l of leaves) out.push(l.path, l.spec.encode({ model: key, path: l.path }, getPath(tree, l.path)));
   for (const c of schema.collections) {
-    if (!written.includes(c)) out.push('keep', '0');
-    else throw new Error(`collection fields arrive with the collections issue (${c.path})`);
+    // A priority queue is never written from a local value (it has none): always 'keep'.
+    if (!written.includes(c) || c.spec.kind === 'pq') {
+      out.push('keep', '0');
+      continue;
+    }
+    const items = (c.spec as AnyCollection).encodeItems({ model: key, path: c.path }, getPath(tree, c.path));
+    out.push(luaKind(c), String(items.length));
+    for (const item of items) out.push(item);
   }
   return out;
 }
@@ -59,13 +67,30 @@ export function decodeModel(schema: ModelSchema, key: string, reply: unknown[]):
   for (let i = 0; i < flat.length; i += 2) hash.set(flat[i]!, flat[i + 1]!);
   const tree: Tree = {};
   decodeLeaves(key, schema.leaves, schema.leaves.map((l) => hash.get(l.path)), tree);
+  decodeCollections(schema, key, reply, schema.collections, tree);
   return tree;
+}
+
+/**
+ * Decodes the collections of a model/load reply (reply[k] holds the items of KEYS[k + 1]) that
+ * are in `read`; a priority queue has no local value and is left out. CorruptedModelError names
+ * the key and the field of an item that does not decode or validate.
+ */
+export function decodeCollections(schema: ModelSchema, key: string, reply: readonly unknown[], read: readonly Leaf[], tree: Tree): void {
+  schema.collections.forEach((c, i) => {
+    if (c.spec.kind === 'pq' || !read.includes(c)) return;
+    const raw = reply[i + 1];
+    if (!Array.isArray(raw)) throw new CorruptedModelError(`${key} field "${c.path}": no stored items in the reply`);
+    setPath(tree, c.path, (c.spec as AnyCollection).decodeItems({ model: key, path: c.path }, raw as Raw[]));
+  });
 }
 
 /** The extra ARGV of model/load for the whole model: '*' and a kind per collection key. */
 export function loadArgs(schema: ModelSchema, leaves: readonly Leaf[] | '*', read: readonly Leaf[] | '*'): string[] {
   const head = leaves === '*' ? ['*'] : [String(leaves.length), ...leaves.map((l) => l.path)];
-  return [...head, ...schema.collections.map((c) => (read === '*' || read.includes(c) ? luaKind(c) : 'skip'))];
+  // A priority queue has no local value: loads skip it (its methods read it).
+  const reads = (c: Leaf) => c.spec.kind !== 'pq' && (read === '*' || read.includes(c));
+  return [...head, ...schema.collections.map((c) => (reads(c) ? luaKind(c) : 'skip'))];
 }
 
 /** The Redis type a collection field is stored as, named as lua/includes/collections.lua names it. */

@@ -1,0 +1,164 @@
+/**
+ * RedisSet<T>: a set field, stored in a Redis set `${main}:${path}` whose members are the items'
+ * JSON texts. It is a Set<T> holding the local copy; membership goes by that stored text, so two
+ * equal dates (or byte arrays, or JSON objects) are one member, locally as in Redis.
+ */
+import { CollectionCore, CollectionSpec, type AnyCollection, type CollectionOptions, type ItemOf } from './collection.js';
+import type { FieldOwner } from './base.js';
+import type { AnyField, FieldSpec, MakeHandle } from './spec.js';
+import type { ScalarHandle } from './scalar.js';
+import { QUEUED } from '../runtime/pipeline.js';
+
+export class RedisSet<T> extends Set<T> {
+  readonly #c: CollectionCore;
+  /** Stored text → the local member. */
+  readonly #byCode = new Map<string, T>();
+
+  constructor(owner: FieldOwner, path: string, spec: AnyField, value: unknown) {
+    super();
+    this.#c = new CollectionCore(owner, path, spec as AnyCollection);
+    this.setLocal(value);
+  }
+
+  /** Dotted path of the field from the root model. */
+  get path(): string {
+    return this.#c.path;
+  }
+
+  get spec(): AnyField {
+    return this.#c.spec;
+  }
+
+  // ---- async: one script each, the local copy follows ----
+
+  /** Adds a member in Redis (UPDATE|APPEND) and locally. */
+  async aadd(item: T): Promise<void> {
+    const x = this.#c.checkItem(0, item) as T;
+    const code = this.#c.encodeItem(0, x);
+    await this.#c.run('RedisSet.aadd', [code]);
+    this.#put(code, x);
+  }
+
+  /** Removes a member from Redis (UPDATE|ERASE) and locally; true when Redis had it. */
+  async aremove(item: T): Promise<boolean> {
+    const code = this.#c.encodeItem(0, this.#c.checkItem(0, item));
+    const reply = await this.#c.run('RedisSet.aremove', [code]);
+    const local = this.#drop(code);
+    return reply === QUEUED ? local : Number(reply) > 0;
+  }
+
+  /** Removes and returns a random member from Redis (READ|UPDATE|ERASE); null when it is empty. */
+  async apop(): Promise<T | null> {
+    const raw = (await this.#c.run('RedisSet.apop', [])) as string | null;
+    if (raw === null) {
+      this.#clearLocal();
+      return null;
+    }
+    const item = this.#c.decodeItem(0, raw) as T;
+    this.#drop(String(raw));
+    return item;
+  }
+
+  /** Empties the set in Redis (UPDATE|ERASE) and locally. */
+  async aclear(): Promise<void> {
+    await this.#c.run('RedisSet.aclear', []);
+    this.#clearLocal();
+  }
+
+  /** Whether the stored set holds `item` (READ). */
+  async acontains(item: T): Promise<boolean> {
+    const code = this.#c.codeOf(item);
+    if (code === null) return false;
+    return Number(await this.#c.run('RedisSet.acontains', [code])) === 1;
+  }
+
+  /** The number of stored members (READ). */
+  async asize(): Promise<number> {
+    return Number(await this.#c.run('RedisSet.asize', []));
+  }
+
+  /** Reloads this set alone from Redis (READ) and returns its members as an array. */
+  async aload(): Promise<T[]> {
+    return (await this.#c.owner.loadField(this.path)) as T[];
+  }
+
+  /** Writes this set alone, replacing the stored one (UPDATE). KeyNotFound if the model is not stored. */
+  async asave(): Promise<this> {
+    await this.#c.owner.saveField(this.path);
+    return this;
+  }
+
+  // ---- sync: the local copy (queued inside a pipeline) ----
+
+  /** Set.add, with the member checked (ValidationError). */
+  override add(item: T): this {
+    const x = this.#c.checkItem(0, item) as T;
+    const code = this.#c.encodeItem(0, x);
+    this.#put(code, x);
+    this.#c.queue('RedisSet.add', [code]);
+    return this;
+  }
+
+  /** Set.delete: true when the local copy had it. */
+  override delete(item: T): boolean {
+    const code = this.#c.codeOf(item);
+    if (code === null) return false;
+    this.#c.queue('RedisSet.delete', [code]);
+    return this.#drop(code);
+  }
+
+  override has(item: T): boolean {
+    const code = this.#c.codeOf(item);
+    return code !== null && this.#byCode.has(code);
+  }
+
+  override clear(): void {
+    this.#clearLocal();
+    this.#c.queue('RedisSet.clear', []);
+  }
+
+  // ---- the model's side ----
+
+  /** An array of the local members. */
+  toJSON(): T[] {
+    return [...this];
+  }
+
+  /** Sets the local copy from trusted data (an array or a Set). */
+  setLocal(value: unknown): void {
+    this.#clearLocal();
+    if (Array.isArray(value) || value instanceof Set) {
+      for (const x of value as Iterable<T>) {
+        const code = this.#c.codeOf(x);
+        if (code !== null) this.#put(code, x);
+      }
+    }
+  }
+
+  #put(code: string, x: T): void {
+    if (this.#byCode.has(code)) return;
+    this.#byCode.set(code, x);
+    super.add(x);
+  }
+
+  #drop(code: string): boolean {
+    const x = this.#byCode.get(code);
+    if (x === undefined && !this.#byCode.has(code)) return false;
+    this.#byCode.delete(code);
+    return super.delete(x as T);
+  }
+
+  #clearLocal(): void {
+    this.#byCode.clear();
+    super.clear();
+  }
+}
+
+/** `field.set(inner)`: a set of values of a scalar field spec; defaults to empty. */
+export function setField<F extends FieldSpec<unknown, ScalarHandle<unknown>, unknown, boolean>>(
+  inner: F,
+  options: CollectionOptions<readonly ItemOf<F>[] | ReadonlySet<ItemOf<F>>> = {},
+): CollectionSpec<ItemOf<F>[], RedisSet<ItemOf<F>>, readonly ItemOf<F>[] | ReadonlySet<ItemOf<F>>> {
+  const make: MakeHandle = (owner, path, spec, value) => new RedisSet(owner, path, spec, value) as never;
+  return new CollectionSpec('set', inner as AnyField, options, make) as never;
+}
