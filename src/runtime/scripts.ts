@@ -6,6 +6,9 @@
 import type { Cluster, Redis } from 'ioredis';
 import { LUA_SCRIPTS } from './lua-scripts.generated.js';
 import { fromScriptError } from '../errors.js';
+import { isCluster } from './connection.js';
+import { nodeGroupOf, slotOf } from './topology.js';
+import { guarded } from './inflight.js';
 
 export type Client = Redis | Cluster;
 export type ScriptName = keyof typeof LUA_SCRIPTS;
@@ -27,16 +30,22 @@ export function scriptSource(name: ScriptName): { lua: string; sha: string } {
 export const SCRIPT_NAMES = Object.keys(LUA_SCRIPTS) as ScriptName[];
 
 const isNoScript = (e: unknown) => e instanceof Error && e.message.startsWith('NOSCRIPT');
+/**
+ * Cluster replies that mean the script did not run on this node (a slot moved, a fail-over):
+ * ioredis follows them for single commands but not inside a pipeline, so runScripts sends those
+ * calls again one by one.
+ */
+const isRedirect = (e: unknown) => e instanceof Error && /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /.test(e.message);
 
 /** Runs one script call: one EVALSHA (plus one EVAL after a NOSCRIPT). */
 export async function runScript(client: Client, call: ScriptCall): Promise<unknown> {
   const { lua, sha } = LUA_SCRIPTS[call.script];
   try {
-    return await client.evalsha(sha, call.keys.length, ...call.keys, ...call.args);
+    return await guarded(client, client.evalsha(sha, call.keys.length, ...call.keys, ...call.args), call.label);
   } catch (e) {
     if (!isNoScript(e)) throw fromScriptError(e, call.label);
     try {
-      return await client.eval(lua, call.keys.length, ...call.keys, ...call.args);
+      return await guarded(client, client.eval(lua, call.keys.length, ...call.keys, ...call.args), call.label);
     } catch (e2) {
       throw fromScriptError(e2, call.label);
     }
@@ -45,8 +54,8 @@ export async function runScript(client: Client, call: ScriptCall): Promise<unkno
 
 /**
  * Runs many script calls in as few round trips as the topology allows: one ioredis pipeline
- * (not MULTI) on a single server, one per node on a Cluster. Calls that met NOSCRIPT are sent
- * again with EVAL. Results come back in the callers' order, each settled on its own.
+ * (not MULTI) on a single server, one per node on a Cluster. Calls that met NOSCRIPT, or a
+ * Cluster redirection, did not run: they are sent again one by one. Results come back in the callers' order, each settled on its own.
  */
 export async function runScripts(client: Client, calls: readonly ScriptCall[]): Promise<Settled[]> {
   if (calls.length === 0) return [];
@@ -58,34 +67,50 @@ export async function runScripts(client: Client, calls: readonly ScriptCall[]): 
       const c = calls[i]!;
       pipe.evalsha(LUA_SCRIPTS[c.script].sha, c.keys.length, ...c.keys, ...c.args);
     }
-    const replies = (await pipe.exec()) ?? [];
+    let replies: [Error | null, unknown][];
+    try {
+      replies = (await guarded(client, pipe.exec(), `pipeline of ${idx.length} operations`)) ?? [];
+    } catch (error) {
+      if (isRefusedPipeline(error)) { // ioredis sent nothing: send the calls one by one
+        await Promise.all(idx.map(async (i) => { out[i] = await settle(runScript(client, calls[i]!)); }));
+        return;
+      }
+      // the connection closed: each call applied once or not at all
+      for (const i of idx) out[i] = { ok: false, error: fromScriptError(error, calls[i]!.label) };
+      return;
+    }
     const retry: number[] = [];
     idx.forEach((i, n) => {
       const [err, value] = replies[n] ?? [new Error('no reply'), null];
-      if (err && isNoScript(err)) retry.push(i);
+      if (err && (isNoScript(err) || isRedirect(err))) retry.push(i);
       else out[i] = err ? { ok: false, error: fromScriptError(err, calls[i]!.label) } : { ok: true, value };
     });
-    await Promise.all(retry.map(async (i) => {
-      try {
-        out[i] = { ok: true, value: await runScript(client, calls[i]!) };
-      } catch (error) {
-        out[i] = { ok: false, error };
-      }
-    }));
+    await Promise.all(retry.map(async (i) => { out[i] = await settle(runScript(client, calls[i]!)); }));
   }));
   return out;
 }
 
-/** Indexes of the calls grouped so that each group can travel in one pipeline. */
+function settle(p: Promise<unknown>): Promise<Settled> {
+  return p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
+
+/** ioredis refuses (before sending) a Cluster pipeline whose keys it maps to several node groups. */
+const isRefusedPipeline = (e: unknown) => e instanceof Error && /should belong to the same slot/.test(e.message);
+
+/**
+ * Indexes of the calls grouped so that each group travels in one pipeline, to one node: on a
+ * Cluster, by the nodes serving the slot of the call's keys (see nodeGroupOf: ioredis refuses a
+ * pipeline whose slots are served by different nodes); before the slot map is known, by slot.
+ */
 function groupByNode(client: Client, calls: readonly ScriptCall[]): number[][] {
-  if (!('isCluster' in client && client.isCluster)) return [calls.map((_c, i) => i)];
-  // Cluster: one pipeline per slot owner. The cluster issue groups by node; until then, by slot.
-  const bySlot = new Map<string, number[]>();
+  if (!isCluster(client)) return [calls.map((_c, i) => i)];
+  const groups = new Map<string, number[]>();
   calls.forEach((c, i) => {
-    const tag = /\{([^}]*)\}/.exec(c.keys[0] ?? '')?.[1] ?? c.keys[0] ?? '';
-    const list = bySlot.get(tag) ?? [];
+    const slot = slotOf(client, c.keys[0] ?? '');
+    const node = nodeGroupOf(client, slot) ?? `slot ${slot}`;
+    const list = groups.get(node) ?? [];
     list.push(i);
-    bySlot.set(tag, list);
+    groups.set(node, list);
   });
-  return [...bySlot.values()];
+  return [...groups.values()];
 }

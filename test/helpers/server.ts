@@ -33,18 +33,38 @@ export async function startServer(args: string[] = []): Promise<TestServer> {
   return { host, port, url: `redis://${host}:${port}`, stop: async () => { await server.stop(); } };
 }
 
-/** Counts the commands clients send (not those scripts run) while `fn` runs, with MONITOR. */
+/**
+ * Counts the commands clients send (not those scripts run) while `fn` runs, with MONITOR. Given
+ * a node of a Redis Cluster, it monitors every master (MONITOR sees one node only).
+ */
 export async function countCommands(url: string, fn: () => Promise<unknown>): Promise<{ count: number; commands: string[] }> {
-  const watcher = new Redis(url);
-  const monitor = await watcher.monitor();
+  const watchers = (await everyMaster(url)).map((u) => new Redis(u));
   const commands: string[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source !== 'lua') commands.push(String(args[0]).toLowerCase());
-  });
+  const monitors = await Promise.all(watchers.map(async (watcher) => {
+    const monitor = await watcher.monitor();
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua') commands.push(String(args[0]).toLowerCase());
+    });
+    return monitor;
+  }));
   await new Promise((r) => setTimeout(r, 50));
   await fn();
   await new Promise((r) => setTimeout(r, 100));
-  monitor.disconnect();
-  watcher.disconnect();
+  for (const m of monitors) m.disconnect();
+  for (const w of watchers) w.disconnect();
   return { count: commands.length, commands };
+}
+
+/** This URL, or on a Cluster node the URL of every master. */
+async function everyMaster(url: string): Promise<string[]> {
+  const probe = new Redis(url);
+  try {
+    if (!/cluster_enabled:1/.test(await probe.info('cluster'))) return [url];
+    return String(await probe.cluster('NODES')).trim().split('\n')
+      .map((line) => line.split(' '))
+      .filter((f) => /master/.test(f[2] ?? '') && !/fail/.test(f[2] ?? ''))
+      .map((f) => `redis://${f[1]!.split('@')[0]}`);
+  } finally {
+    probe.disconnect();
+  }
 }
