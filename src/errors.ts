@@ -31,6 +31,13 @@ export class LockTimeoutError extends RapyerError {}
 export class ScriptsNotInitializedError extends RapyerError {}
 /** An argument the library does not support (a Redis too old, a negative power, ...). */
 export class UnsupportedArgumentError extends RapyerError {}
+/**
+ * The connection closed while the operation was in flight: Redis applied it once or not at all
+ * (never twice: the library does not let ioredis send it again). Read the model to know.
+ */
+export class ConnectionLostError extends RapyerError {}
+/** Redis is above `maxmemory` (policy noeviction) and refused the write; nothing was written. */
+export class OutOfMemoryError extends RapyerError {}
 
 const CODES: Record<string, new (message: string) => RapyerError> = {
   KEY_NOT_FOUND: KeyNotFound,
@@ -42,9 +49,14 @@ const CODES: Record<string, new (message: string) => RapyerError> = {
   UNSUPPORTED: UnsupportedArgumentError,
 };
 
+/** ioredis's messages for a command whose connection closed before its reply came. */
+const CONNECTION_LOST = /^(Command aborted due to connection close|Connection is closed\.|Reached the max retries per request limit)/;
+
 /** Maps a script's error reply to its typed error; other errors are returned unchanged. */
 export function fromScriptError(err: unknown, operation: string): unknown {
-  if (!(err instanceof Error)) return err;
+  if (!(err instanceof Error) || err instanceof RapyerError) return err;
+  if (/\bOOM command not allowed/.test(err.message)) return new OutOfMemoryError(`${operation}: ${err.message}`);
+  if (CONNECTION_LOST.test(err.message)) return new ConnectionLostError(`${operation}: ${err.message}; it was applied once or not at all`);
   const m = /RAPYER_([A-Z_]+) ?([^\n]*)/.exec(err.message);
   if (!m) return err;
   const Cls = CODES[m[1]!] ?? RapyerError;

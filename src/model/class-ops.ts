@@ -8,6 +8,7 @@ import { KeyNotFound, ValidationError, show } from '../errors.js';
 import { checkPk, mainKey, parseMainKey, scanPattern } from '../keys.js';
 import { keyPrefixOf, masters } from '../runtime/connection.js';
 import { runScript, runScripts, type Settled } from '../runtime/scripts.js';
+import { guarded } from '../runtime/inflight.js';
 import { AtomicRedisModel, callFor, clientOf, type Bind, type ModelStatic } from './base.js';
 import { decodeModel, encodePayload, loadArgs } from './storage.js';
 import { preferSubclass } from './registry.js';
@@ -71,7 +72,7 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
   for (const node of await masters(client)) {
     let cursor = '0';
     do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      const [next, keys] = await guarded(node, node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000), `${cls.modelName} SCAN`);
       cursor = next;
       for (const k of keys) {
         const key = k.slice(prefix.length);
@@ -98,13 +99,14 @@ export async function exists(cls: ModelStatic, method: MethodName, keyOrModel: s
 
 /** Saves many models of one class with CREATE semantics, in one pipeline per node. */
 export async function insertMany(cls: ModelStatic, method: MethodName, models: readonly AtomicRedisModel[]): Promise<void> {
+  const schema = cls.schema;
+  const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
   const calls = models.map((m) => {
     if (!(m instanceof (cls as unknown as typeof AtomicRedisModel))) {
       throw new ValidationError(`${cls.modelName}.ainsert: ${show(m)} is not a ${cls.modelName}`);
     }
-    const schema = cls.schema;
-    const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
-    return callFor(cls, method, m.key, encodePayload(schema, m.key, m.toJSON(), schema.leaves, written));
+    const key = m.key;
+    return callFor(cls, method, key, encodePayload(schema, key, m.toJSON(), schema.leaves, written));
   });
   for (const s of await runScripts(clientOf(cls), calls)) unwrap(s);
 }

@@ -13,6 +13,11 @@ export function register(name: string, cls: Registered): void {
   models.set(name, cls);
 }
 
+/** The names of every defined model (the ACL test derives its key patterns from them). */
+export function modelNames(): string[] {
+  return [...models.keys()];
+}
+
 /** Records a subclass (class Session extends defineModel(...)) as the class to build for its name. */
 export function preferSubclass(cls: Registered & { prototype: object }): void {
   const cur = models.get(cls.modelName) as (Registered & { prototype: object }) | undefined;

@@ -5,6 +5,7 @@
 import { Redis, type Cluster } from 'ioredis';
 import { SCRIPT_NAMES, scriptSource, type Client } from './scripts.js';
 import { ScriptsNotInitializedError, UnsupportedArgumentError } from '../errors.js';
+import { guarded, prepareClient } from './inflight.js';
 
 let defaultClient: Client | null = null;
 let owned = false;
@@ -40,7 +41,7 @@ export async function preloadNode(node: Redis): Promise<string[]> {
   const pipe = node.pipeline();
   pipe.info('server');
   for (const name of SCRIPT_NAMES) pipe.script('LOAD', scriptSource(name).lua);
-  const replies = (await pipe.exec()) ?? [];
+  const replies = (await guarded(node, pipe.exec(), 'SCRIPT LOAD')) ?? [];
   const [infoErr, info] = replies[0] ?? [];
   if (infoErr) throw infoErr;
   const version = /redis_version:(\d+)\.(\d+)/.exec(String(info));
@@ -67,6 +68,7 @@ export interface ConnectionOptions {
 
 export async function connect(options: ConnectionOptions): Promise<Client> {
   const client = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+  prepareClient(client); // no resend of lost commands: see inflight.ts
   try {
     await preloadScripts(client);
   } catch (e) {
