@@ -24,7 +24,7 @@ function groupByClass<T>(items: readonly T[], keyOf: (t: T) => string): Map<Mode
 }
 
 /** The stored model of any class (READ|FETCH). */
-export function aget(key: string): Promise<AnyModel> {
+export async function aget(key: string): Promise<AnyModel> {
   return ops.getOne(classForKey<ModelStatic>(key).cls, 'module.aget', key);
 }
 
@@ -45,12 +45,12 @@ export async function afindOne(...keys: string[]): Promise<AnyModel | null> {
 }
 
 /** Whether the key's model is stored (READ). */
-export function aexists(key: string): Promise<boolean> {
+export async function aexists(key: string): Promise<boolean> {
   return ops.exists(classForKey<ModelStatic>(key).cls, 'module.aexists', key);
 }
 
 /** Saves models of any classes, in one pipeline per node (CREATE). */
-export async function ainsert<M extends AnyModel>(...models: M[]): Promise<M[]> {
+export async function ainsert<M extends AnyModel[]>(...models: M): Promise<M> {
   for (const m of models) {
     if (!(m instanceof AtomicRedisModel)) throw new ValidationError(`ainsert: ${show(m)} is not a model`);
   }
