@@ -13,8 +13,11 @@
  * settling them; the library settles its own here. Commands a user sends on the same client are
  * not the library's: give them a `commandTimeout`, or a client of their own.)
  *
- * Not covered: an ioredis Cluster retries by itself the commands of a node connection that
- * closed (after `retryDelayOnFailover`), whether they ran or not.
+ * An ioredis Cluster, by default, sends again (after `retryDelayOnFailover`) every command
+ * whose node connection closed, whether it ran or not: the same double application. So on a
+ * Cluster the library also sets `retryDelayOnFailover` to 0: such a command then rejects with
+ * "Connection is closed." (ConnectionLostError: applied once or not at all). MOVED, ASK,
+ * TRYAGAIN and CLUSTERDOWN, which mean the command did not run, are still followed and retried.
  */
 import type { Cluster, Redis } from 'ioredis';
 import { ConnectionLostError } from '../errors.js';
@@ -37,6 +40,7 @@ const watched = new WeakMap<Client, Calls>();
 function noResend(client: Client): void {
   if ('isCluster' in client && client.isCluster) {
     const cluster = client as Cluster;
+    cluster.options.retryDelayOnFailover = 0;
     cluster.options.redisOptions = { ...cluster.options.redisOptions, autoResendUnfulfilledCommands: false };
     for (const node of cluster.nodes('all')) node.options.autoResendUnfulfilledCommands = false;
     cluster.on('+node', (node: Redis) => { node.options.autoResendUnfulfilledCommands = false; });
