@@ -1,5 +1,5 @@
---[[ pq/clear: empty a priority queue by deleting its sorted set key
-(RedisPriorityQueue.aclear; queued inside a pipeline).
+--[[ collection/clear: empty a collection field by deleting its key (RedisList, RedisDict, RedisSet
+and RedisPriorityQueue aclear, and the sync clear, which queues it inside a pipeline).
 KEYS         every key of the model: KEYS[1] its main hash, KEYS[2..n] its collection keys
 ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
 ARGV[4]      the index in KEYS of the field's key              (includes/collection-op.lua)
