@@ -14,10 +14,13 @@ export function checkModelName(name: string): void {
   }
 }
 
-/** Refuses a pk that would break the hash tag or the key scheme. */
+/**
+ * Refuses a pk that would break the hash tag or the key scheme, or a lone surrogate: keys travel
+ * as UTF-8, where every lone surrogate becomes U+FFFD, so two such pks would name one model.
+ */
 export function checkPk(model: string, pk: string): void {
-  if (pk.length === 0 || /[{}]/.test(pk)) {
-    throw new ValidationError(`${model}: pk ${show(pk)} must be non-empty and contain no '{' or '}'`);
+  if (pk.length === 0 || /[{}]/.test(pk) || /[\uD800-\uDFFF]/u.test(pk)) {
+    throw new ValidationError(`${model}: pk ${show(pk)} must be non-empty, well-formed Unicode, and contain no '{' or '}'`);
   }
 }
 

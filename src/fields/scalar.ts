@@ -49,6 +49,8 @@ export class ScalarHandle<V> extends BaseRedisType {
 export class RedisStr<V extends string | null = string> extends ScalarHandle<V> {
   /** `s += text` on the local copy (UPDATE|APPEND inside a pipeline). */
   iadd(text: string): this {
+    // the field may be optional (null is a valid value), but null is no text to append
+    if (typeof text !== 'string') throw new ValidationError(`${at(this.where)}: iadd expects a string, got ${show(text)}`);
     const tail = this.spec.check(this.where, text) as string;
     this.current = (this.nonNull() + tail) as V;
     this.owner.queueMethod('RedisStr.iadd', [this.path, 'add', JSON.stringify(tail), this.spec.encodedDefault()]);
@@ -69,6 +71,7 @@ export class RedisBool<V extends boolean | null = boolean> extends ScalarHandle<
 export class RedisBytes<V extends Uint8Array | null = Uint8Array> extends ScalarHandle<V> {
   /** `b += bytes` on the local copy. */
   iadd(bytes: Uint8Array): this {
+    if (!(bytes instanceof Uint8Array)) throw new ValidationError(`${at(this.where)}: iadd expects a Uint8Array, got ${show(bytes)}`);
     const tail = this.spec.check(this.where, bytes) as Uint8Array;
     const head = this.nonNull() as Uint8Array;
     const out = new Uint8Array(head.length + tail.length);

@@ -27,6 +27,7 @@ export function resolveKey(cls: ModelStatic, keyOrPk: string | AtomicRedisModel)
   const parsed = parseMainKey(keyOrPk);
   if (parsed) {
     if (parsed.model !== cls.modelName) throw new ValidationError(`${cls.modelName}: ${show(keyOrPk)} is the key of another model`);
+    checkPk(cls.modelName, parsed.pk); // a key's pk obeys the pk rules too (no lone surrogate)
     return keyOrPk;
   }
   checkPk(cls.modelName, keyOrPk);
@@ -85,6 +86,7 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
 }
 
 export async function findKeys(cls: ModelStatic, maxResults?: number): Promise<string[]> {
+  checkFindOptions(`${cls.modelName}.afindKeys`, { maxResults });
   const keys = await scanKeys(cls, maxResults);
   // READ refreshes what it finds (rule 7); the same script tells which keys still exist.
   if (!(cls.Meta.mask & 1) || cls.Meta.ttl === null) return keys;
@@ -129,12 +131,25 @@ export async function deleteMany(cls: ModelStatic, method: MethodName, keysOrMod
   return { modelsDeleted, keysDeleted };
 }
 
-/** Splits afind's arguments: keys or pks, then an optional options object. */
+/** Refuses options that would be read silently wrong (maxResults -1, 1.5, null, 'x'; skipMissing 'yes'). */
+function checkFindOptions(where: string, options: FindOptions): void {
+  const { maxResults, skipMissing } = options;
+  if (maxResults !== undefined && !(maxResults === Infinity || (Number.isSafeInteger(maxResults) && maxResults >= 0))) {
+    throw new ValidationError(`${where}: maxResults must be a non-negative integer, got ${show(maxResults)}`);
+  }
+  if (skipMissing !== undefined && typeof skipMissing !== 'boolean') {
+    throw new ValidationError(`${where}: skipMissing must be a boolean, got ${show(skipMissing)}`);
+  }
+}
+
+/** Splits afind's arguments: keys or pks, then an optional options object (checked). */
 export function findArgs(args: readonly unknown[]): { keys: string[]; options: FindOptions } {
   const last = args[args.length - 1];
   const hasOptions = last !== null && typeof last === 'object' && !(last instanceof AtomicRedisModel);
   const keys = (hasOptions ? args.slice(0, -1) : args) as string[];
-  return { keys, options: hasOptions ? (last as FindOptions) : {} };
+  const options = hasOptions ? (last as FindOptions) : {};
+  checkFindOptions('afind', options);
+  return { keys, options };
 }
 
 /** Makes module-level operations build this class (a subclass of a defined model) for its keys. */

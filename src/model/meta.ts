@@ -18,7 +18,8 @@ export interface MetaOptions {
 function checkRefreshTtl(model: string, value: unknown): boolean | number {
   if (typeof value === 'boolean') return value;
   const all = ActionGroup.all();
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || (value & ~all) !== 0) {
+  // value > all first: `&` works on 32 bits, so 2 ** 53 & ~all is 0
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > all || (value & ~all) !== 0) {
     throw new InvalidRefreshTtlError(`${model}: refreshTtl must be a boolean or a mask of ActionGroup, got ${show(value)}`);
   }
   if (value & ActionGroup.DELETE) {
@@ -29,8 +30,10 @@ function checkRefreshTtl(model: string, value: unknown): boolean | number {
 
 function checkTtl(model: string, value: unknown): number | null {
   if (value === null) return null;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(`${model}: ttl must be a positive number of seconds or null, got ${show(value)}`);
+  // At least 1 ms once rounded (PEXPIRE 0 would delete every model it refreshes), and an integer Redis accepts.
+  const ms = typeof value === 'number' ? Math.round(value * 1000) : NaN;
+  if (typeof value !== 'number' || !(Number.isSafeInteger(ms) && ms >= 1)) {
+    throw new ValidationError(`${model}: ttl must be null or a number of seconds from 0.001 to ${Number.MAX_SAFE_INTEGER / 1000}, got ${show(value)}`);
   }
   return value;
 }

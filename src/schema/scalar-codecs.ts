@@ -58,10 +58,13 @@ function isJsonValue(v: unknown, depth: number): boolean {
   if (depth > 200) return false;
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
-  if (Array.isArray(v)) return v.every((x) => isJsonValue(x, depth + 1));
+  // JSON would silently drop what these refuse: holes and extra properties of arrays (a hole
+  // comes back as null), symbol keys of objects.
+  if (Array.isArray(v)) return Object.keys(v).length === v.length && v.every((x) => isJsonValue(x, depth + 1));
   if (typeof v === 'object') {
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return false;
+    if (Object.getOwnPropertySymbols(v).length > 0) return false;
     return Object.values(v as object).every((x) => isJsonValue(x, depth + 1));
   }
   return false;
