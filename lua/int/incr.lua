@@ -11,8 +11,12 @@ Errors       KEY_NOT_FOUND (model not stored), CORRUPTED (stored value not an in
 Groups       UPDATE|ARITHMETIC
 ]]
 --@include ttl
-if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
-local raw = redis.call('HGET', KEYS[1], ARGV[4]) or ARGV[6]
+-- HGET first: the model exists when the field does; EXISTS only when it is missing.
+local raw = redis.call('HGET', KEYS[1], ARGV[4])
+if not raw then
+  if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
+  raw = ARGV[6]
+end
 if raw == 'null' then return rapyer_fail('VALIDATION', KEYS[1] .. ' ' .. ARGV[4] .. ' is null') end
 local cur = tonumber(raw)
 if cur == nil or cur ~= math.floor(cur) then

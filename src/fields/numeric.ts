@@ -24,7 +24,7 @@ function finite(where: string, n: unknown): number {
 export class RedisInt<V extends number | null = number> extends ScalarHandle<V> {
   /** Adds `by` inside Redis, atomically; returns the new value and updates the local copy. */
   async aincrease(by = 1): Promise<number> {
-    safeInt(at(this.where), by);
+    if (!Number.isSafeInteger(by)) safeInt(at(this.where), by); // the message only when it throws
     const reply = await this.owner.runMethod('RedisInt.aincrease', [this.path, String(by), this.spec.encodedDefault()]);
     const n = reply === QUEUED ? intOp(at(this.where), this.nonNull() as number, 'add', by) : Number(reply);
     this.current = n as V;
@@ -51,7 +51,7 @@ export class RedisInt<V extends number | null = number> extends ScalarHandle<V> 
 export class RedisFloat<V extends number | null = number> extends ScalarHandle<V> {
   /** Adds `by` inside Redis, atomically; returns the new value and updates the local copy. */
   async aincrease(by = 1): Promise<number> {
-    finite(at(this.where), by);
+    if (!Number.isFinite(by)) finite(at(this.where), by); // the message only when it throws
     const reply = await this.owner.runMethod('RedisFloat.aincrease', [this.path, String(by), this.spec.encodedDefault()]);
     const n = reply === QUEUED ? floatOp(at(this.where), this.nonNull() as number, 'add', by) : Number(reply);
     this.current = n as V;

@@ -48,6 +48,7 @@ export function at(where: Where): string {
 export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = boolean> {
   declare readonly __types?: { value: V; handle: H; input: I; required: R };
   readonly #validate: ValidateFunction | undefined;
+  #encodedDefault: string | undefined;
 
   constructor(
     readonly kind: FieldKind,
@@ -111,8 +112,11 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
 
   /** The stored text of the default, for scripts working on a record that predates the field. */
   encodedDefault(): string {
+    if (this.#encodedDefault !== undefined) return this.#encodedDefault;
     const d = this.defaultValue();
-    return d === undefined ? '' : JSON.stringify(d === null ? null : this.codec!.toPlain(d));
+    const text = d === undefined ? '' : JSON.stringify(d === null ? null : this.codec!.toPlain(d));
+    if (typeof this.options.default !== 'function') this.#encodedDefault = text; // a factory may change
+    return text;
   }
 }
 
