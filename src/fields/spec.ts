@@ -26,6 +26,9 @@ export interface FieldOptions<T> {
   readonly key?: boolean;
 }
 
+/** Kinds whose runtime values are primitives: a checked value stays valid. */
+const IMMUTABLE: ReadonlySet<FieldKind> = new Set(['str', 'int', 'float', 'bool', 'enum']);
+
 /** `T | null` when the options say optional. */
 export type Nullable<T, O> = O extends { optional: true } ? T | null : T;
 /** Whether a constructor must be given this field. */
@@ -91,6 +94,16 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
   check(where: Where, value: unknown): V {
     const plain = this.toPlain(where, value);
     return (plain === null ? null : this.codec!.fromPlain(plain)) as V;
+  }
+
+  /**
+   * A model's own local value → the text stored in the hash. A value of an immutable kind (str,
+   * int, float, bool, enum) was checked when it entered the model (constructor, `.value =`,
+   * aupdate, a load) and cannot have changed since, so it is not checked again; a value that can
+   * be changed in place (json, bytes, datetime) is.
+   */
+  encodeLocal(where: Where, value: unknown): string {
+    return IMMUTABLE.has(this.kind) ? JSON.stringify(value) : this.encode(where, value);
   }
 
   /** Runtime value → the text stored in the hash. */

@@ -39,8 +39,12 @@ export function staticOf(model: AtomicRedisModel): ModelStatic {
 
 /** Every key of a model: its main hash, then one key per collection field. */
 export function keysOf(schema: ModelSchema, main: string): string[] {
+  if (schema.collections.length === 0) return [main];
   return [main, ...schema.collections.map((c) => collectionKey(main, c.path))];
 }
+
+/** ARGV[1] of each method: its groups as the decimal string scripts read. */
+const GROUPS = new Map(Object.entries(METHODS).map(([m, row]) => [m, String(row.groups)]));
 
 /** The script call of a method for one model of a class. */
 export function callFor(cls: ModelStatic, method: MethodName, main: string, extra: readonly string[]) {
@@ -48,7 +52,7 @@ export function callFor(cls: ModelStatic, method: MethodName, main: string, extr
   return {
     script: row.script!,
     keys: keysOf(cls.schema, main),
-    args: [String(row.groups), ...cls.Meta.ttlArgs(), ...extra],
+    args: [GROUPS.get(method)!, ...cls.Meta.ttlArgs(), ...extra],
     label: `${main} ${method}`,
   };
 }
@@ -61,6 +65,7 @@ export class AtomicRedisModel implements FieldOwner {
   readonly #root: AtomicRedisModel;
   readonly #prefix: string;
   readonly #pk: string;
+  #key: string | undefined; // the pk and the model name never change
   readonly #fields = new Map<string, BaseRedisType | AtomicRedisModel>();
 
   constructor(input: object = {}, bind: Bind = {}) {
@@ -97,7 +102,7 @@ export class AtomicRedisModel implements FieldOwner {
 
   /** The main key, `${name}:{${pk}}`. A nested model answers its root's key. */
   get key(): string {
-    return this.#root === this ? mainKey(this.modelName, this.#pk) : this.#root.key;
+    return (this.#key ??= this.#root === this ? mainKey(this.modelName, this.#pk) : this.#root.key);
   }
 
   /** A plain object of the local values. */
@@ -113,7 +118,7 @@ export class AtomicRedisModel implements FieldOwner {
     const cls = staticOf(this.#root);
     const client = clientOf(cls);
     const call = callFor(cls, method, this.key, extra);
-    if (queuesInPipeline(method, METHODS[method].groups) && enqueue(client, call)) return Promise.resolve(QUEUED);
+    if (inPipeline() && queuesInPipeline(method, METHODS[method].groups) && enqueue(client, call)) return Promise.resolve(QUEUED);
     return runScript(client, call);
   }
 

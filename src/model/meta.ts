@@ -41,6 +41,8 @@ function checkTtl(model: string, value: unknown): number | null {
 export class ModelMeta {
   #ttl: number | null;
   #refreshTtl: boolean | number;
+  /** ttlArgs(), made again after a change of ttl or refreshTtl (every call reads it). */
+  #args: readonly [string, string] | null = null;
   /** True once ttl was given (at definition or by assignment): init({ ttl }) leaves it alone. */
   ttlGiven: boolean;
   redis: Client | null;
@@ -58,6 +60,7 @@ export class ModelMeta {
 
   set ttl(value: number | null) {
     this.#ttl = checkTtl(this.model, value);
+    this.#args = null;
     this.ttlGiven = true;
   }
 
@@ -67,6 +70,7 @@ export class ModelMeta {
 
   set refreshTtl(value: boolean | number) {
     this.#refreshTtl = checkRefreshTtl(this.model, value);
+    this.#args = null;
   }
 
   /** The refreshTtl mask as a number. */
@@ -76,7 +80,7 @@ export class ModelMeta {
   }
 
   /** ARGV[2] and ARGV[3] of every script: the mask and the TTL in ms ('' for none). */
-  ttlArgs(): [string, string] {
-    return [String(this.mask), this.#ttl === null ? '' : String(Math.round(this.#ttl * 1000))];
+  ttlArgs(): readonly [string, string] {
+    return (this.#args ??= [String(this.mask), this.#ttl === null ? '' : String(Math.round(this.#ttl * 1000))]);
   }
 }

@@ -28,9 +28,13 @@ export function setPath(tree: Tree, path: string, value: unknown): void {
  * N, N hash pairs, then kind/count/items for each of the model's collection keys ('keep' for
  * those not written).
  */
+/**
+ * Values come from the model's handles or from checked input (aupdate): immutable kinds are not
+ * checked again (FieldSpec.encodeLocal), mutable ones and collection items are.
+ */
 export function encodePayload(schema: ModelSchema, key: string, tree: Tree, leaves: readonly Leaf[], written: readonly Leaf[]): string[] {
   const out: string[] = [String(leaves.length)];
-  for (const l of leaves) out.push(l.path, l.spec.encode({ model: key, path: l.path }, getPath(tree, l.path)));
+  for (const l of leaves) out.push(l.path, l.spec.encodeLocal({ model: key, path: l.path }, getPath(tree, l.path)));
   for (const c of schema.collections) {
     // A priority queue is never written from a local value (it has none): always 'keep'.
     if (!written.includes(c) || c.spec.kind === 'pq') {
