@@ -132,6 +132,10 @@ describe('method table', () => {
       expect(missing).to.deep.equal([]);
     });
 
+    it('builds every source of the JSON: every row, sync (__…__) methods included, is checked', () => {
+      expect([...jsonSources].filter((src) => !(BUILT_SOURCES as readonly string[]).includes(src))).to.deep.equal([]);
+    });
+
     it('lists built sources that exist in the JSON', () => {
       for (const s of BUILT_SOURCES) expect(jsonSources.has(s), s).to.equal(true);
     });
