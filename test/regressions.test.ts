@@ -138,3 +138,18 @@ describe('regressions (counter-examples of the random and hostile-input tests)',
     expect((await RegrDoc.aget('iadd')).ns.value).to.equal('a');
   });
 });
+
+describe('regression: object defaults are not shared between instances', () => {
+  it('a json object default and a Date default are copied for each new model', () => {
+    const M = defineModel('RegSharedDefault', {
+      extra: field.json({ default: { tags: ['a'] } }),
+      at: field.datetime({ default: new Date(1000) }),
+    });
+    const a = new M();
+    const b = new M();
+    (a.extra.value as { tags: string[] }).tags.push('changed');
+    a.at.value.setTime(5);
+    expect(b.extra.value).to.deep.equal({ tags: ['a'] });
+    expect(b.at.value.getTime()).to.equal(1000);
+  });
+});

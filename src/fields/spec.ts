@@ -75,6 +75,8 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
   defaultValue(): unknown {
     const d = this.options.default;
     if (typeof d === 'function') return (d as () => unknown)();
+    // An object default (a json object, a Date, bytes) is copied: instances never share it.
+    if (d !== null && typeof d === 'object') return structuredClone(d);
     if (d !== undefined) return d;
     return this.optional ? null : undefined;
   }
