@@ -220,11 +220,7 @@ export async function flushEveryMaster(client: Redis | Cluster): Promise<void> {
   await Promise.all(nodes.map((n) => n.flushall()));
 }
 
-/** How many times a node ran a command since its last CONFIG RESETSTAT (INFO commandstats). */
-export async function commandCalls(node: Redis, command: string): Promise<number> {
-  const info = await node.info('commandstats');
-  return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
-}
+export { commandCalls } from './server.js';
 
 /** 'host:port' of a node connection, as ioredis names nodes in Cluster#slots. */
 export function nodeKey(node: Redis): string {

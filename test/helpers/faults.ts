@@ -43,11 +43,7 @@ export async function clientId(admin: Redis, name: string): Promise<string | nul
   return new RegExp(`^id=(\\d+) [^\\n]*\\bname=${name}\\b`, 'm').exec(list)?.[1] ?? null;
 }
 
-/** How many times Redis ran a command (INFO commandstats), e.g. 'evalsha', 'eval'. */
-export async function commandCalls(admin: Redis, command: string): Promise<number> {
-  const info = String(await admin.info('commandstats'));
-  return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-}
+export { commandCalls } from './server.js';
 
 /** Counts settled operations, and their errors by class name. */
 export class Tally {

@@ -68,3 +68,9 @@ async function everyMaster(url: string): Promise<string[]> {
     probe.disconnect();
   }
 }
+
+/** How many times Redis ran a command (INFO commandstats), e.g. 'evalsha', 'eval'. */
+export async function commandCalls(node: Redis, command: string): Promise<number> {
+  const info = String(await node.info('commandstats'));
+  return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+}
