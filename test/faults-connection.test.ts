@@ -116,6 +116,18 @@ describe('fault: CLIENT KILL of the library connection during concurrent increme
     for (const v of stored) expect(v - tally.resolved).to.be.within(0, tally.rejected);
     expect(await checkInvariants(rig.lib, KillCounter)).to.deep.equal([]);
   });
+
+  it("settles the user's own in-flight command on the library's client too (no hang, no resend)", async () => {
+    await new KillCounter({ id: 'own' }).asave(); // the client is the library's, prepared
+    const id = await clientId(rig.admin, rig.name);
+    const blocked = rig.lib.blpop('FaultKillCounter:{own}:nothing', 30).then(() => 'answered', (e: Error) => e.message);
+    await new Promise((r) => setTimeout(r, 100)); // BLPOP is in flight on the server
+    const back = new Promise((resolve) => rig.lib.once('ready', resolve));
+    await rig.admin.client('KILL', 'ID', id!);
+    expect(await blocked).to.equal('Connection is closed.');
+    await back;
+    expect(await rig.lib.ping()).to.equal('PONG');
+  });
 });
 
 describe('fault: server restart with AOF (appendfsync always)', function () {

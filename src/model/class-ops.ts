@@ -8,7 +8,6 @@ import { KeyNotFound, ValidationError, show } from '../errors.js';
 import { checkPk, mainKey, parseMainKey, scanPattern } from '../keys.js';
 import { keyPrefixOf, masters } from '../runtime/connection.js';
 import { runScript, runScripts, type Settled } from '../runtime/scripts.js';
-import { guarded } from '../runtime/inflight.js';
 import { AtomicRedisModel, callFor, clientOf, type Bind, type ModelStatic } from './base.js';
 import { decodeModel, encodePayload, loadArgs } from './storage.js';
 import { preferSubclass } from './registry.js';
@@ -73,7 +72,7 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
   for (const node of await masters(client)) {
     let cursor = '0';
     do {
-      const [next, keys] = await guarded(node, node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000), `${cls.modelName} SCAN`);
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
       for (const k of keys) {
         const key = k.slice(prefix.length);

@@ -5,7 +5,7 @@
 import { Redis, type Cluster } from 'ioredis';
 import { SCRIPT_NAMES, scriptSource, type Client } from './scripts.js';
 import { ScriptsNotInitializedError, UnsupportedArgumentError } from '../errors.js';
-import { guarded, prepareClient } from './inflight.js';
+import { prepareClient } from './inflight.js';
 
 let defaultClient: Client | null = null;
 let owned = false;
@@ -41,7 +41,7 @@ export async function preloadNode(node: Redis): Promise<string[]> {
   const pipe = node.pipeline();
   pipe.info('server');
   for (const name of SCRIPT_NAMES) pipe.script('LOAD', scriptSource(name).lua);
-  const replies = (await guarded(node, pipe.exec(), 'SCRIPT LOAD')) ?? [];
+  const replies = (await pipe.exec()) ?? [];
   const [infoErr, info] = replies[0] ?? [];
   if (infoErr) throw infoErr;
   const version = /redis_version:(\d+)\.(\d+)/.exec(String(info));
@@ -90,5 +90,6 @@ export async function disconnect(): Promise<void> {
 export function requireClient(explicit: Client | null | undefined, model: string): Client {
   const c = explicit ?? defaultClient;
   if (!c) throw new ScriptsNotInitializedError(`${model}: no Redis client; call init({ redis }) or set Meta.redis`);
+  if (c !== defaultClient) prepareClient(c); // a Meta.redis client, at its first operation
   return c;
 }

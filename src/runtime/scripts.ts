@@ -8,7 +8,6 @@ import { LUA_SCRIPTS } from './lua-scripts.generated.js';
 import { fromScriptError } from '../errors.js';
 import { isCluster } from './connection.js';
 import { nodeGroupOf, slotOf } from './topology.js';
-import { guarded } from './inflight.js';
 
 export type Client = Redis | Cluster;
 export type ScriptName = keyof typeof LUA_SCRIPTS;
@@ -41,11 +40,11 @@ const isRedirect = (e: unknown) => e instanceof Error && /^(MOVED|ASK|TRYAGAIN|C
 export async function runScript(client: Client, call: ScriptCall): Promise<unknown> {
   const { lua, sha } = LUA_SCRIPTS[call.script];
   try {
-    return await guarded(client, client.evalsha(sha, call.keys.length, ...call.keys, ...call.args), call.label);
+    return await client.evalsha(sha, call.keys.length, ...call.keys, ...call.args);
   } catch (e) {
     if (!isNoScript(e)) throw fromScriptError(e, call.label);
     try {
-      return await guarded(client, client.eval(lua, call.keys.length, ...call.keys, ...call.args), call.label);
+      return await client.eval(lua, call.keys.length, ...call.keys, ...call.args);
     } catch (e2) {
       throw fromScriptError(e2, call.label);
     }
@@ -69,7 +68,7 @@ export async function runScripts(client: Client, calls: readonly ScriptCall[]): 
     }
     let replies: [Error | null, unknown][];
     try {
-      replies = (await guarded(client, pipe.exec(), `pipeline of ${idx.length} operations`)) ?? [];
+      replies = (await pipe.exec()) ?? [];
     } catch (error) {
       if (isRefusedPipeline(error)) { // ioredis sent nothing: send the calls one by one
         await Promise.all(idx.map(async (i) => { out[i] = await settle(runScript(client, calls[i]!)); }));
