@@ -117,6 +117,27 @@ describe('fault: CLIENT KILL of the library connection during concurrent increme
     expect(await checkInvariants(rig.lib, KillCounter)).to.deep.equal([]);
   });
 
+  it('reads in flight when the connection closes are sent again (reads only): none rejects', async () => {
+    const c = await new KillCounter({ id: 'reads', n: 7 }).asave();
+    const tally = new Tally();
+    let kills = 0;
+    let done = false;
+    const killer = (async () => {
+      while (!done) {
+        await new Promise((r) => setTimeout(r, 30));
+        const id = await clientId(rig.admin, rig.name);
+        if (id && !done) { await rig.admin.client('KILL', 'ID', id).catch(() => 0); kills += 1; }
+      }
+    })();
+    await stream(6000, 100, () => KillCounter.aget('reads').then((m) => expect(m.n.value).to.equal(7)), tally);
+    done = true;
+    await killer;
+    console.log(`      kills ${kills}; 6000 reads: ${tally}`);
+    expect(kills).to.be.greaterThan(2);
+    expect(tally.rejected).to.equal(0);
+    expect((await KillCounter.aget(c.pk)).n.value).to.equal(7);
+  });
+
   it("settles the user's own in-flight command on the library's client too (no hang, no resend)", async () => {
     await new KillCounter({ id: 'own' }).asave(); // the client is the library's, prepared
     const id = await clientId(rig.admin, rig.name);

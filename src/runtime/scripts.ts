@@ -5,7 +5,7 @@
  */
 import type { Cluster, Redis } from 'ioredis';
 import { LUA_SCRIPTS } from './lua-scripts.generated.js';
-import { fromScriptError } from '../errors.js';
+import { ConnectionLostError, fromScriptError } from '../errors.js';
 import { isCluster } from './connection.js';
 import { nodeGroupOf, slotOf } from './topology.js';
 
@@ -37,13 +37,26 @@ const isNoScript = (e: unknown) => e instanceof Error && e.message.startsWith('N
 const isRedirect = (e: unknown) => e instanceof Error && /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /.test(e.message);
 
 /**
+ * Scripts that only read (and refresh a TTL, which is idempotent): when their connection closes
+ * before the reply, running them again is harmless, so the runner does, up to 3 times, instead
+ * of surfacing ConnectionLostError. Writes are never sent twice.
+ */
+const RETRY_ON_LOST: ReadonlySet<ScriptName> = new Set<ScriptName>([
+  'model/load', 'model/exists', 'pq/peek', 'pq/size', 'pq/items', 'set/contains', 'set/size',
+]);
+
+/**
  * Runs one script call: one EVALSHA (plus one EVAL after a NOSCRIPT). Written with `.catch`
  * rather than async/await: this is the path of every operation, and each await is a tick.
  */
-export function runScript(client: Client, call: ScriptCall): Promise<unknown> {
+export function runScript(client: Client, call: ScriptCall, attempt = 0): Promise<unknown> {
   const { lua, sha } = LUA_SCRIPTS[call.script];
   return client.evalsha(sha, call.keys.length, ...call.keys, ...call.args).catch((e: unknown) => {
-    if (!isNoScript(e)) throw fromScriptError(e, call.label);
+    if (!isNoScript(e)) {
+      const err = fromScriptError(e, call.label);
+      if (!(err instanceof ConnectionLostError) || attempt >= 3 || !RETRY_ON_LOST.has(call.script)) throw err;
+      return new Promise((r) => setTimeout(r, 20 * 2 ** attempt)).then(() => runScript(client, call, attempt + 1));
+    }
     return client.eval(lua, call.keys.length, ...call.keys, ...call.args).catch((e2: unknown) => {
       throw fromScriptError(e2, call.label);
     });
