@@ -10,7 +10,8 @@
  */
 import { Redis, Cluster, type RedisOptions } from 'ioredis';
 import { SCRIPT_NAMES, scriptSource, type ScriptName } from './runtime/scripts.js';
-import { masters, preloadNode } from './runtime/connection.js';
+import { preloadNode } from './runtime/connection.js';
+import { masters } from './runtime/client.js';
 
 const USAGE = `Usage: rapyer-ts <command> [options]
 

@@ -1,24 +1,8 @@
 /** What every field handle shares: its owner model, its path, its spec. */
-import type { MethodName } from '../actions.js';
 import type { AnyField, Where } from './spec.js';
+import type { FieldOwner } from './owner.js';
 
-/** The model a handle belongs to, seen from the field (implemented by AtomicRedisModel). */
-export interface FieldOwner {
-  /** The model's class name. */
-  readonly modelName: string;
-  /** The model's main key. */
-  readonly key: string;
-  /** Runs a method's script over every key of the model, with `extra` after the TTL arguments. */
-  runMethod(method: MethodName, extra: readonly string[]): Promise<unknown>;
-  /** Inside a pipeline, queues a method's script (for the sync in-place methods); else nothing. */
-  queueMethod(method: MethodName, extra: readonly string[]): void;
-  /** The position in KEYS (1-based: the main hash is 1) of the collection key at `path`. */
-  collectionIndex(path: string): number;
-  /** Writes the field at `path` (and everything under it) alone. */
-  saveField(path: string): Promise<void>;
-  /** Reloads the field at `path` alone, updates the local copy and returns its value. */
-  loadField(path: string): Promise<unknown>;
-}
+export type { FieldOwner } from './owner.js';
 
 /** A field of a model instance (the reference's BaseRedisType). */
 export abstract class BaseRedisType {

@@ -6,10 +6,10 @@ import { compile, firstError } from '../schema/ajv.js';
 import { WRONG_TYPE, type ScalarCodec } from '../schema/scalar-codecs.js';
 import { ValidationError, show } from '../errors.js';
 import type { ValidateFunction } from 'ajv';
-import type { BaseRedisType, FieldOwner } from './base.js';
+import type { FieldHandle, FieldOwner } from './owner.js';
 
 /** Builds the handle of a field on a model instance. */
-export type MakeHandle = (owner: FieldOwner, path: string, spec: AnyField, value: unknown) => BaseRedisType;
+export type MakeHandle = (owner: FieldOwner, path: string, spec: AnyField, value: unknown) => FieldHandle;
 
 export type ScalarKind = 'str' | 'int' | 'float' | 'bool' | 'bytes' | 'datetime' | 'json' | 'enum';
 export type CollectionKind = 'list' | 'dict' | 'set' | 'pq';

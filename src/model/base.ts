@@ -84,7 +84,7 @@ export class AtomicRedisModel implements FieldOwner {
       const path = this.#prefix + name;
       const handle = spec.kind === 'model'
         ? new (spec.ref as ModelStatic)(values[name] as never, { root: this.#root, prefix: `${path}.`, trusted: true })
-        : spec.make(this.#root, path, spec, values[name]);
+        : (spec.make(this.#root, path, spec, values[name]) as BaseRedisType);
       this.#fields.set(name, handle);
       Object.defineProperty(this, name, { value: handle, enumerable: true });
     }

@@ -6,7 +6,7 @@
 import type { MethodName } from '../actions.js';
 import { KeyNotFound, ValidationError, show } from '../errors.js';
 import { checkPk, mainKey, parseMainKey, scanPattern } from '../keys.js';
-import { keyPrefixOf, masters } from '../runtime/connection.js';
+import { keyPrefixOf, masters } from '../runtime/client.js';
 import { runScript, runScripts, type Settled } from '../runtime/scripts.js';
 import { AtomicRedisModel, callFor, clientOf, type Bind, type ModelStatic } from './base.js';
 import { decodeModel, encodePayload, loadArgs } from './storage.js';

@@ -4,7 +4,7 @@
  */
 import { ActionGroup } from '../actions.js';
 import { InvalidRefreshTtlError, ValidationError, show } from '../errors.js';
-import type { Client } from '../runtime/scripts.js';
+import type { Client } from '../runtime/client.js';
 
 export interface MetaOptions {
   /** Seconds; null (the default) for no TTL. */

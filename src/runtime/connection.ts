@@ -2,8 +2,9 @@
  * init() / teardown(): the default client, and the preload of every script on every master in
  * one round trip per node. Redis older than 7.0 is refused.
  */
-import { Redis, type Cluster } from 'ioredis';
-import { SCRIPT_NAMES, scriptSource, type Client } from './scripts.js';
+import { Redis } from 'ioredis';
+import { SCRIPT_NAMES, scriptSource } from './scripts.js';
+import { masters, type Client } from './client.js';
 import { ScriptsNotInitializedError, UnsupportedArgumentError } from '../errors.js';
 import { prepareClient } from './inflight.js';
 
@@ -12,28 +13,6 @@ let owned = false;
 
 export function getDefaultClient(): Client | null {
   return defaultClient;
-}
-
-export function isCluster(client: Client): client is Cluster {
-  return 'isCluster' in client && client.isCluster === true;
-}
-
-/** The keyPrefix ioredis adds to every key of this client ('' when none). */
-export function keyPrefixOf(client: Client): string {
-  const opts = client.options as { keyPrefix?: string; redisOptions?: { keyPrefix?: string } };
-  return opts.keyPrefix ?? opts.redisOptions?.keyPrefix ?? '';
-}
-
-/** The masters of a client: itself on a single server, every master node on a Cluster. */
-export async function masters(client: Client): Promise<Redis[]> {
-  if (!isCluster(client)) return [client];
-  if (client.status !== 'ready') {
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => resolve());
-      client.once('error', (e: Error) => reject(e));
-    });
-  }
-  return client.nodes('master');
 }
 
 /** Loads every script on one node in one round trip, checking the server version. */

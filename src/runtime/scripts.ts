@@ -3,13 +3,12 @@
  * EVALSHA; a NOSCRIPT reply (after SCRIPT FLUSH, a restart, a fail-over) means the script did
  * not run, so it is sent again once with EVAL, which also loads it: exactly-once either way.
  */
-import type { Cluster, Redis } from 'ioredis';
 import { LUA_SCRIPTS } from './lua-scripts.generated.js';
 import { ConnectionLostError, fromScriptError } from '../errors.js';
-import { isCluster } from './connection.js';
+import { isCluster, type Client } from './client.js';
 import { nodeGroupOf, slotOf } from './topology.js';
 
-export type Client = Redis | Cluster;
+export type { Client } from './client.js';
 export type ScriptName = keyof typeof LUA_SCRIPTS;
 
 export interface ScriptCall {

@@ -7,8 +7,7 @@
  */
 import type { Cluster } from 'ioredis';
 import { mainKey, newId, parseMainKey } from '../keys.js';
-import { isCluster, keyPrefixOf } from './connection.js';
-import type { Client } from './scripts.js';
+import { isCluster, keyPrefixOf, type Client } from './client.js';
 
 export const SLOT_COUNT = 16384;
 

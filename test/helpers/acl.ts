@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cluster, Redis } from 'ioredis';
-import { masters } from '../../src/runtime/connection.js';
+import { masters } from '../../src/runtime/client.js';
 import { modelNames } from '../../src/model/registry.js';
 
 /** Commands the library's client sends itself, ioredis's connection set-up included. */

@@ -10,8 +10,7 @@
  * It returns the violations as sentences; tests assert the list is empty.
  */
 import type { Redis } from 'ioredis';
-import { keyPrefixOf, masters } from '../../src/runtime/connection.js';
-import type { Client } from '../../src/runtime/scripts.js';
+import { keyPrefixOf, masters, type Client } from '../../src/runtime/client.js';
 
 /** What the checker needs of a model class (any class made by defineModel fits). */
 export interface CheckedModel {
