@@ -1,22 +1,25 @@
 /**
- * The README's API table, made from the one method table (src/actions.ts), so the README cannot
+ * The README's API table, made from the operation descriptors (src/ops/table.ts), so the README cannot
  * drift from the code. `npx tsx scripts/api-table.ts --write` rewrites README.md between the
  * api-table markers; test/readme.test.ts checks that it is up to date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ActionGroup, METHODS } from '../src/actions.js';
+import { ActionGroup } from '../src/actions.js';
+import { OPERATIONS } from '../src/ops/table.js';
 
 const START = '<!-- api-table:start -->';
 const END = '<!-- api-table:end -->';
 
 export function apiTable(): string {
   const groups = Object.entries(ActionGroup).flatMap(([n, v]) => (typeof v === 'number' ? [[n, v] as const] : []));
-  const rows = Object.entries(METHODS).map(([method, row]) => {
-    const names = groups.filter(([, bit]) => (row.groups & bit) !== 0).map(([n]) => n);
-    return `| \`${method}\` | \`${row.script}\` | ${names.join(', ') || '—'} |`;
+  const rows = Object.values(OPERATIONS).map((op) => {
+    const names = groups.filter(([, bit]) => (op.groups & bit) !== 0).map(([n]) => n);
+    const retry = op.idempotent ? 'yes' : 'no';
+    return `| \`${op.name}\` | \`${op.script}\` | ${names.join(', ') || '—'} | ${op.pipeline} | ${retry} |`;
   });
-  return [START, '| Method | Script | Action groups |', '|---|---|---|', ...rows, END].join('\n');
+  const header = '| Method | Script | Action groups | In a pipeline | Resent after a lost connection |';
+  return [START, header, '|---|---|---|---|---|', ...rows, END].join('\n');
 }
 
 export function withTable(readme: string): string {

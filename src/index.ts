@@ -1,6 +1,9 @@
 /** rapyer-ts: typed models in Redis, every operation one Lua script with its TTL refresh. */
-export { ActionGroup, METHODS } from './actions.js';
-export type { ActionGroupName, MethodName, MethodRow } from './actions.js';
+export { ActionGroup } from './actions.js';
+export type { ActionGroupName } from './actions.js';
+export { METHODS, OPERATIONS } from './ops/table.js';
+export type { MethodName, MethodRow, ResultOf } from './ops/table.js';
+export type { Operation, InPipeline } from './ops/operation.js';
 export { field } from './fields/builders.js';
 export type { FieldOptions, JsonValue } from './fields/spec.js';
 export { FieldSpec } from './fields/spec.js';

@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { ActionGroup, METHODS, type MethodRow } from '../src/actions.js';
+import { ActionGroup } from '../src/actions.js';
+import { METHODS, type MethodRow } from '../src/ops/table.js';
 import { LUA_SCRIPTS } from '../src/runtime/lua-scripts.generated.js';
 
 /** The sources of action-groups.json whose methods are built so far. Later issues add theirs. */

@@ -14,7 +14,7 @@
  */
 import fc from 'fast-check';
 import { config } from 'chai';
-import { testClient } from './helpers/hooks.js';
+import { testClient, testTopology } from './helpers/hooks.js';
 import { flushEveryMaster } from './helpers/cluster.js';
 import { MASKS, commands, maskOf, STATS } from './model-based/commands.js';
 import { Ref } from './model-based/reference.js';
@@ -45,7 +45,7 @@ describe('model-based random testing (fast-check, against an in-memory reference
       MbtSession.Meta.ttl = seconds;
       // Both instances exist from the start (every command applies), stored or not.
       const setup = async () => {
-        const model = new Ref(maskOf(refreshTtl), seconds === null ? null : TTL_MS);
+        const model = new Ref(maskOf(refreshTtl), seconds === null ? null : TTL_MS, testTopology() === 'single');
         const real: Real = { handles: { a: null, b: null }, popped: [] };
         for (const [i, pk] of PKS.entries()) {
           const h = new MbtSession({ id: pk, address: { city: '' } });

@@ -9,7 +9,6 @@ import { CollectionCore, CollectionSpec, insertPosition, sliceBound, type AnyCol
 import type { FieldOwner } from './base.js';
 import type { AnyField, FieldSpec, MakeHandle } from './spec.js';
 import type { ScalarHandle } from './scalar.js';
-import { QUEUED } from '../runtime/pipeline.js';
 
 export class RedisList<T> extends Array<T> {
   /** map, filter, slice, ... make plain arrays. */
@@ -54,8 +53,8 @@ export class RedisList<T> extends Array<T> {
   async ainsert(i: number, item: T): Promise<void> {
     this.#c.checkIndex(i);
     const x = this.#c.checkItem(i, item) as T;
-    const reply = await this.#c.run('RedisList.ainsert', [String(i), this.#c.encodeItem(i, x)]);
-    const at = reply === QUEUED ? insertPosition(i, this.length) : Math.min(Number(reply), this.length);
+    const stored = await this.#c.run('RedisList.ainsert', [String(i), this.#c.encodeItem(i, x)], () => insertPosition(i, this.length));
+    const at = Math.min(stored, this.length);
     super.splice(at, 0, x);
   }
 

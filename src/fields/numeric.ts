@@ -3,8 +3,7 @@ import { ScalarHandle } from './scalar.js';
 import { at } from './spec.js';
 import { ValidationError, show } from '../errors.js';
 import { floatOp, intOp, type FloatOp, type IntOp } from './arith.js';
-import { QUEUED } from '../runtime/pipeline.js';
-import type { MethodName } from '../actions.js';
+import type { MethodName } from '../ops/table.js';
 
 /** The in-place method that applies each operation (its METHODS row names the script it queues). */
 const METHOD_OF: Record<FloatOp, string> = {
@@ -25,8 +24,8 @@ export class RedisInt<V extends number | null = number> extends ScalarHandle<V> 
   /** Adds `by` inside Redis, atomically; returns the new value and updates the local copy. */
   async aincrease(by = 1): Promise<number> {
     if (!Number.isSafeInteger(by)) safeInt(at(this.where), by); // the message only when it throws
-    const reply = await this.owner.runMethod('RedisInt.aincrease', [this.path, String(by), this.spec.encodedDefault()]);
-    const n = reply === QUEUED ? intOp(at(this.where), this.nonNull() as number, 'add', by) : Number(reply);
+    const n = await this.owner.runMethod('RedisInt.aincrease', [this.path, String(by), this.spec.encodedDefault()],
+      () => intOp(at(this.where), this.nonNull() as number, 'add', by));
     this.current = n as V;
     return n;
   }
@@ -52,8 +51,8 @@ export class RedisFloat<V extends number | null = number> extends ScalarHandle<V
   /** Adds `by` inside Redis, atomically; returns the new value and updates the local copy. */
   async aincrease(by = 1): Promise<number> {
     if (!Number.isFinite(by)) finite(at(this.where), by); // the message only when it throws
-    const reply = await this.owner.runMethod('RedisFloat.aincrease', [this.path, String(by), this.spec.encodedDefault()]);
-    const n = reply === QUEUED ? floatOp(at(this.where), this.nonNull() as number, 'add', by) : Number(reply);
+    const n = await this.owner.runMethod('RedisFloat.aincrease', [this.path, String(by), this.spec.encodedDefault()],
+      () => floatOp(at(this.where), this.nonNull() as number, 'add', by));
     this.current = n as V;
     return n;
   }

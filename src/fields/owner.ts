@@ -3,7 +3,7 @@
  * its model (FieldOwner), and what the model asks of every handle (FieldHandle). Kept apart
  * from the handle classes and the field specs so that neither imports the other.
  */
-import type { MethodName } from '../actions.js';
+import type { MethodName, ResultOf } from '../ops/table.js';
 
 /** The model a handle belongs to, seen from the field (implemented by AtomicRedisModel). */
 export interface FieldOwner {
@@ -11,8 +11,12 @@ export interface FieldOwner {
   readonly modelName: string;
   /** The model's main key. */
   readonly key: string;
-  /** Runs a method's script over every key of the model, with `extra` after the TTL arguments. */
-  runMethod(method: MethodName, extra: readonly string[]): Promise<unknown>;
+  /**
+   * Runs a method's operation over every key of the model, with `extra` after the TTL arguments,
+   * and resolves to its decoded reply; inside a pipeline an operation that queues resolves at
+   * once to `local()` (the method's own computation of its result).
+   */
+  runMethod<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>): Promise<ResultOf<N>>;
   /** Inside a pipeline, queues a method's script (for the sync in-place methods); else nothing. */
   queueMethod(method: MethodName, extra: readonly string[]): void;
   /** The position in KEYS (1-based: the main hash is 1) of the collection key at `path`. */

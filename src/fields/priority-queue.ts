@@ -50,7 +50,7 @@ export class RedisPriorityQueue<T> extends BaseRedisType {
 
   /** The number of values (READ). */
   async asize(): Promise<number> {
-    return Number(await this.#c.run('RedisPriorityQueue.asize', []));
+    return this.#c.run('RedisPriorityQueue.asize', []);
   }
 
   /** Every value with its priority, in pop order (READ). */
@@ -63,10 +63,12 @@ export class RedisPriorityQueue<T> extends BaseRedisType {
     return out;
   }
 
-  /** Removes `value` (UPDATE|ERASE); true when it was there. */
+  /**
+   * Removes `value` (UPDATE|ERASE); true when it was there. It answers from the stored queue,
+   * so inside a pipeline it runs at once, as apop does.
+   */
   async aremove(value: T): Promise<boolean> {
-    const reply = await this.#c.run('RedisPriorityQueue.aremove', [this.#c.encodeItem(0, value)]);
-    return typeof reply === 'number' ? reply === 1 : true;
+    return this.#c.run('RedisPriorityQueue.aremove', [this.#c.encodeItem(0, value)]);
   }
 
   /** Empties the queue (UPDATE|ERASE). */

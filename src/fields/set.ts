@@ -7,7 +7,6 @@ import { CollectionCore, CollectionSpec, type AnyCollection, type CollectionOpti
 import type { FieldOwner } from './base.js';
 import type { AnyField, FieldSpec, MakeHandle } from './spec.js';
 import type { ScalarHandle } from './scalar.js';
-import { QUEUED } from '../runtime/pipeline.js';
 
 export class RedisSet<T> extends Set<T> {
   readonly #c: CollectionCore;
@@ -42,9 +41,9 @@ export class RedisSet<T> extends Set<T> {
   /** Removes a member from Redis (UPDATE|ERASE) and locally; true when Redis had it. */
   async aremove(item: T): Promise<boolean> {
     const code = this.#c.encodeItem(0, this.#c.checkItem(0, item));
-    const reply = await this.#c.run('RedisSet.aremove', [code]);
-    const local = this.#drop(code);
-    return reply === QUEUED ? local : Number(reply) > 0;
+    const removed = await this.#c.run('RedisSet.aremove', [code]);
+    this.#drop(code);
+    return removed;
   }
 
   /** Removes and returns a random member from Redis (READ|UPDATE|ERASE); null when it is empty. */
@@ -69,12 +68,12 @@ export class RedisSet<T> extends Set<T> {
   async acontains(item: T): Promise<boolean> {
     const code = this.#c.codeOf(item);
     if (code === null) return false;
-    return Number(await this.#c.run('RedisSet.acontains', [code])) === 1;
+    return this.#c.run('RedisSet.acontains', [code]);
   }
 
   /** The number of stored members (READ). */
   async asize(): Promise<number> {
-    return Number(await this.#c.run('RedisSet.asize', []));
+    return this.#c.run('RedisSet.asize', []);
   }
 
   /** Reloads this set alone from Redis (READ) and returns its members as an array. */

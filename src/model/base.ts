@@ -1,134 +1,104 @@
 /**
  * AtomicRedisModel: the base of every model class made by defineModel. An instance holds one
- * handle per field (scalar handles, collections, nested model instances) and implements the
- * FieldOwner side that field handles call. Class-wide operations live in class-ops.ts.
+ * handle per field (scalar handles, collections, nested model instances); its internal side
+ * (the FieldOwner its handles call, field-level reads and writes) is its ModelCore
+ * (src/model/core.ts), kept off the public surface. Class-wide operations live in class-ops.ts.
  */
-import { METHODS, type MethodName } from '../actions.js';
-import { BaseRedisType, type FieldOwner } from '../fields/base.js';
-import { ValidationError, KeyNotFound, UnsupportedArgumentError, show } from '../errors.js';
-import { checkPk, collectionKey, mainKey, newId } from '../keys.js';
-import { requireClient } from '../runtime/connection.js';
-import { runScript, type Client } from '../runtime/scripts.js';
+import type { FieldHandle } from '../fields/owner.js';
+import { ValidationError, UnsupportedArgumentError, show } from '../errors.js';
+import { checkPk, mainKey, newId } from '../keys.js';
+import { runScript } from '../runtime/scripts.js';
 import { newIdsBeside } from '../runtime/topology.js';
 import { lockKey, withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
-import { enqueue, inPipeline, queuesInPipeline, runPipeline, QUEUED } from '../runtime/pipeline.js';
-import type { ModelMeta } from './meta.js';
-import type { ModelSchema, Leaf } from './schema.js';
-import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, luaKind, setPath, type Tree } from './storage.js';
+import { runPipeline } from '../runtime/pipeline.js';
+import { callFor, clientOf, keysOf, type Bind, type ModelStatic as AnyModelStatic } from './calls.js';
+import { ModelCore } from './core.js';
+import type { Leaf } from './schema.js';
+import { decodeModel, encodePayload, getPath, luaKind, setPath, type Tree } from './storage.js';
 
-/** How an instance is made: bound under a parent (nested), or from trusted stored data. */
-export interface Bind {
-  readonly root?: AtomicRedisModel;
-  readonly prefix?: string;
-  readonly pk?: string;
-  /** The values come from Redis and were validated on the way: skip the input checks. */
-  readonly trusted?: boolean;
-}
+export type { Bind } from './calls.js';
+export { keysOf, callFor, clientOf } from './calls.js';
 
 /** The static side every model class has. */
-export interface ModelStatic<M extends AtomicRedisModel = AtomicRedisModel> {
-  new (input: never, bind?: Bind): M;
-  readonly modelName: string;
-  readonly schema: ModelSchema;
-  Meta: ModelMeta;
-}
+export type ModelStatic<M extends AtomicRedisModel = AtomicRedisModel> = AnyModelStatic<M>;
 
 export function staticOf(model: AtomicRedisModel): ModelStatic {
   return model.constructor as ModelStatic;
 }
 
-/** Every key of a model: its main hash, then one key per collection field. */
-export function keysOf(schema: ModelSchema, main: string): string[] {
-  if (schema.collections.length === 0) return [main];
-  return [main, ...schema.collections.map((c) => collectionKey(main, c.path))];
+/** The internal side of a model instance (src/model/core.ts). */
+export function coreOfModel(model: AtomicRedisModel): ModelCore {
+  return AtomicRedisModel.coreOf(model);
 }
 
-/** ARGV[1] of each method: its groups as the decimal string scripts read. */
-const GROUPS = new Map(Object.entries(METHODS).map(([m, row]) => [m, String(row.groups)]));
+export class AtomicRedisModel {
+  readonly #core: ModelCore;
 
-/** The script call of a method for one model of a class. */
-export function callFor(cls: ModelStatic, method: MethodName, main: string, extra: readonly string[]) {
-  const row = METHODS[method];
-  return {
-    script: row.script!,
-    keys: keysOf(cls.schema, main),
-    args: [GROUPS.get(method)!, ...cls.Meta.ttlArgs(), ...extra],
-    label: `${main} ${method}`,
-  };
-}
-
-export function clientOf(cls: ModelStatic): Client {
-  return requireClient(cls.Meta.redis, cls.modelName);
-}
-
-export class AtomicRedisModel implements FieldOwner {
-  readonly #root: AtomicRedisModel;
-  readonly #prefix: string;
-  readonly #pk: string;
-  #key: string | undefined; // the pk and the model name never change
-  readonly #fields = new Map<string, BaseRedisType | AtomicRedisModel>();
+  /** @internal The core of an instance, for the library's own modules (see coreOfModel). */
+  static coreOf(model: AtomicRedisModel): ModelCore {
+    return model.#core;
+  }
 
   constructor(input: object = {}, bind: Bind = {}) {
     const cls = staticOf(this);
     if (!cls.schema) throw new UnsupportedArgumentError('AtomicRedisModel is a base class: make models with defineModel');
     const schema = cls.schema;
-    this.#root = bind.root ?? this;
-    this.#prefix = bind.prefix ?? '';
+    const rootCore = bind.root as ModelCore | undefined;
     const values = bind.trusted ? (input as Tree) : checkInput(cls, input);
-    if (bind.root) this.#pk = bind.root.pk;
-    else if (bind.pk !== undefined) this.#pk = bind.pk;
-    else if (schema.keyField) this.#pk = String(values[schema.keyField]);
-    else this.#pk = newId();
-    if (!bind.root) checkPk(cls.modelName, this.#pk);
+    let pk: string;
+    if (rootCore) pk = rootCore.pk;
+    else if (bind.pk !== undefined) pk = bind.pk;
+    else if (schema.keyField) pk = String(values[schema.keyField]);
+    else pk = newId();
+    if (!rootCore) checkPk(cls.modelName, pk);
+    const core = new ModelCore(this, cls, pk, bind.prefix ?? '', rootCore ?? null);
+    this.#core = core;
     for (const [name, spec] of Object.entries(schema.shape)) {
-      const path = this.#prefix + name;
+      const path = core.prefix + name;
+      // A nested model is a field of its parent too: its toJSON is what the parent reads.
       const handle = spec.kind === 'model'
-        ? new (spec.ref as ModelStatic)(values[name] as never, { root: this.#root, prefix: `${path}.`, trusted: true })
-        : (spec.make(this.#root, path, spec, values[name]) as BaseRedisType);
-      this.#fields.set(name, handle);
+        ? (new (spec.ref as ModelStatic)(values[name] as never, { root: core.root, prefix: `${path}.`, trusted: true }) as unknown as FieldHandle)
+        : spec.make(core.root, path, spec, values[name]);
+      core.fields.set(name, handle);
       Object.defineProperty(this, name, { value: handle, enumerable: true });
     }
   }
 
   /** The model's class name (the first part of its key). */
   get modelName(): string {
-    return staticOf(this.#root).modelName;
+    return this.#core.modelName;
   }
 
   /** The primary key: the key field's value, or a generated sortable id. */
   get pk(): string {
-    return this.#pk;
+    return this.#core.pk;
   }
 
   /** The main key, `${name}:{${pk}}`. A nested model answers its root's key. */
   get key(): string {
-    return (this.#key ??= this.#root === this ? mainKey(this.modelName, this.#pk) : this.#root.key);
+    return this.#core.key;
   }
 
   /** A plain object of the local values. */
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [name, f] of this.#fields) out[name] = f.toJSON();
-    return out;
+    return this.#core.toJSON();
   }
 
-  // ---- FieldOwner: what handles call on their root model ----
-
-  runMethod(method: MethodName, extra: readonly string[]): Promise<unknown> {
-    const cls = staticOf(this.#root);
-    const client = clientOf(cls);
-    const call = callFor(cls, method, this.key, extra);
-    if (inPipeline() && queuesInPipeline(method, METHODS[method].groups) && enqueue(client, call)) return Promise.resolve(QUEUED);
-    return runScript(client, call);
+  /** Refuses an operation that only a root model has (a nested model is part of its root's record). */
+  #rootOnly(method: string): void {
+    if (!this.#core.isRoot) {
+      throw new UnsupportedArgumentError(`${this.key} ${method}: ${this.#core.prefix.slice(0, -1)} is a nested model, stored in its root's record; call ${method} on the root model`);
+    }
   }
 
-  queueMethod(method: MethodName, extra: readonly string[]): void {
-    if (inPipeline()) void this.runMethod(method, extra);
+  /** The root model of a nested one (itself for a root). */
+  get #root(): AtomicRedisModel {
+    return this.#core.root.model as AtomicRedisModel;
   }
 
   /**
-   * Takes the lease lock `action` of this model (SPEC §7), runs fn with the model freshly loaded
-   * (KeyNotFound if it is not stored), saves it after fn when `saveAtEnd`, and releases the lock.
+   * Takes the lease lock `action` of this model (README "Locks"), runs fn with the model freshly
+   * loaded (KeyNotFound if it is not stored), saves it after fn when `saveAtEnd`, and releases the lock.
    * Forms: alock(fn), alock(action, fn), alock(action, options, fn).
    */
   alock<R>(fn: (model: this, lock: HeldLock) => Promise<R> | R): Promise<R>;
@@ -148,7 +118,7 @@ export class AtomicRedisModel implements FieldOwner {
 
   /**
    * Runs fn inside a pipeline with this model freshly loaded from Redis (KeyNotFound if it is
-   * not stored); the queued operations are applied atomically in one round trip (SPEC §6).
+   * not stored); the queued operations are applied atomically in one round trip (README "Pipelines").
    */
   async apipeline<R>(fn: (model: this) => Promise<R> | R): Promise<R> {
     const root = this.#root;
@@ -158,70 +128,26 @@ export class AtomicRedisModel implements FieldOwner {
     });
   }
 
-  collectionIndex(path: string): number {
-    const i = staticOf(this.#root).schema.collections.findIndex((c) => c.path === path);
-    if (i < 0) throw new ValidationError(`${this.key}: no collection field ${show(path)}`);
-    return i + 2;
-  }
-
-  async saveField(path: string): Promise<void> {
-    const root = this.#root;
-    const schema = staticOf(root).schema;
-    const { leaves, collections } = schema.under(path);
-    await root.runMethod('BaseRedisType.asave', encodePayload(schema, root.key, root.toJSON(), leaves, collections));
-  }
-
-  async loadField(path: string): Promise<unknown> {
-    const root = this.#root;
-    const schema = staticOf(root).schema;
-    const { leaves, collections } = schema.under(path);
-    const reply = (await root.runMethod('BaseRedisType.aload', loadArgs(schema, leaves, collections))) as unknown[] | null;
-    if (!reply) throw new KeyNotFound(`${root.key} BaseRedisType.aload("${path}"): the model is not stored`);
-    const tree: Tree = {};
-    decodeLeaves(root.key, leaves, reply[0] as (string | null)[], tree);
-    decodeCollections(schema, root.key, reply, collections, tree);
-    root.applyTree(tree, [...leaves, ...collections]);
-    const f = root.fieldAt(path);
-    return f instanceof AtomicRedisModel ? f : f.toJSON();
-  }
-
-  /** The handle (or nested model) at a dotted path. */
-  fieldAt(path: string): BaseRedisType | AtomicRedisModel {
-    const [head, ...rest] = path.split('.');
-    const f = this.#fields.get(head!);
-    if (!f) throw new ValidationError(`${this.modelName}: no field ${show(path)}`);
-    return rest.length === 0 ? f : (f as AtomicRedisModel).fieldAt(rest.join('.'));
-  }
-
-  /** Sets the local values of the given leaves from a trusted tree. */
-  applyTree(tree: Tree, leaves: readonly Leaf[]): void {
-    for (const l of leaves) (this.fieldAt(l.path) as BaseRedisType).setLocal(getPath(tree, l.path));
-  }
-
   // ---- instance operations ----
 
   /** Writes the whole model (every field; never a priority queue). CREATE|UPDATE. */
   async asave(): Promise<this> {
-    if (this.#root !== this) {
-      await this.#root.saveField(this.#prefix.slice(0, -1));
+    const core = this.#core;
+    if (!core.isRoot) {
+      await core.saveField(core.prefix.slice(0, -1));
       return this;
     }
-    const schema = staticOf(this).schema;
+    const schema = core.cls.schema;
     const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
-    await this.runMethod('AtomicRedisModel.asave', encodePayload(schema, this.key, this.toJSON(), schema.leaves, written));
+    await core.runMethod('AtomicRedisModel.asave', encodePayload(schema, this.key, this.toJSON(), schema.leaves, written));
     return this;
   }
 
   /** Reloads this instance from Redis in place. READ. `KeyNotFound` if it is not stored. */
   async aload(): Promise<this> {
-    if (this.#root !== this) {
-      await this.#root.loadField(this.#prefix.slice(0, -1));
-      return this;
-    }
-    const schema = staticOf(this).schema;
-    const reply = (await this.runMethod('AtomicRedisModel.aload', loadArgs(schema, '*', '*'))) as unknown[] | null;
-    if (!reply) throw new KeyNotFound(`${this.key} AtomicRedisModel.aload: the model is not stored`);
-    this.applyTree(decodeModel(schema, this.key, reply), [...schema.leaves, ...schema.collections]);
+    const core = this.#core;
+    if (core.isRoot) await core.loadWhole();
+    else await core.loadField(core.prefix.slice(0, -1));
     return this;
   }
 
@@ -231,19 +157,20 @@ export class AtomicRedisModel implements FieldOwner {
    * partial that the model's own one refuses).
    */
   async aupdate(partial: never): Promise<this> {
-    const root = this.#root;
-    const cls = staticOf(this);
-    const schema = staticOf(root).schema;
-    const checked = checkInput(cls, partial, { partial: true, key: this.key });
+    const core = this.#core;
+    const root = core.root;
+    const cls = core.cls;
+    const schema = root.cls.schema;
+    const checked = checkInput(cls as ModelStatic, partial, { partial: true, key: this.key });
     const keyField = cls.schema.keyField;
-    if (keyField && keyField in checked && this.#root === this && String(checked[keyField]) !== this.#pk) {
+    if (keyField && keyField in checked && core.isRoot && String(checked[keyField]) !== core.pk) {
       throw new ValidationError(`${this.key} field "${keyField}": the key field cannot change, got ${show(checked[keyField])}`);
     }
     const tree: Tree = {};
     const leaves: Leaf[] = [];
     const colls: Leaf[] = [];
     for (const name of Object.keys(checked)) {
-      const path = this.#prefix + name;
+      const path = core.prefix + name;
       setPath(tree, path, checked[name]);
       const under = schema.under(path);
       leaves.push(...under.leaves);
@@ -256,27 +183,32 @@ export class AtomicRedisModel implements FieldOwner {
     return this;
   }
 
-  /** Sets exactly this TTL (seconds) on every key of the model; null removes it. UPDATE. */
+  /**
+   * Sets exactly this TTL (seconds) on every key of the model; null removes it. UPDATE.
+   * A nested model has no TTL of its own: UnsupportedArgumentError.
+   */
   async asetTtl(seconds: number | null): Promise<void> {
+    this.#rootOnly('asetTtl');
     // At least 1 ms once rounded (PEXPIRE 0 would delete the model), and an integer Redis accepts.
     const ms = typeof seconds === 'number' ? Math.round(seconds * 1000) : NaN;
     if (seconds !== null && !(Number.isSafeInteger(ms) && ms >= 1)) {
       throw new ValidationError(`${this.key} asetTtl: seconds must be null or at least 0.001 (and at most ${Number.MAX_SAFE_INTEGER / 1000}), got ${show(seconds)}`);
     }
-    await this.#root.runMethod('AtomicRedisModel.asetTtl', [seconds === null ? '' : String(ms)]);
+    await this.#core.runMethod('AtomicRedisModel.asetTtl', [seconds === null ? '' : String(ms)]);
   }
 
   /** A new model with a new id holding a copy of the stored state. CREATE. */
   async aduplicate(): Promise<this> {
+    this.#rootOnly('aduplicate');
     return (await this.aduplicateMany(1))[0]!;
   }
 
   /** `n` new models with new ids, each a copy of the stored state, in one script. CREATE. */
   async aduplicateMany(n: number): Promise<this[]> {
+    this.#rootOnly('aduplicateMany');
     const cls = staticOf(this);
     const schema = cls.schema;
     if (!Number.isSafeInteger(n) || n < 1) throw new ValidationError(`${this.key} aduplicateMany: n must be a positive integer, got ${show(n)}`);
-    if (this.#root !== this) throw new UnsupportedArgumentError(`${this.key}: a nested model cannot be duplicated alone`);
     const keyField = schema.keyField;
     if (keyField && schema.shape[keyField]!.kind !== 'str') {
       throw new UnsupportedArgumentError(`${this.key} aduplicate: the key field ${keyField} is not a str, so no new id can be made`);
@@ -298,10 +230,14 @@ export class AtomicRedisModel implements FieldOwner {
     });
   }
 
-  /** Deletes every key of the model; true if it existed. DELETE. */
+  /**
+   * Deletes every key of the model; true if it existed. DELETE. Inside a pipeline it resolves
+   * to true once queued. A nested model cannot be deleted alone: UnsupportedArgumentError.
+   */
   async adelete(): Promise<boolean> {
-    const reply = await this.#root.runMethod('AtomicRedisModel.adelete', []);
-    return reply === QUEUED || (reply as [number, number])[0] === 1;
+    this.#rootOnly('adelete');
+    const r = await this.#core.runMethod('AtomicRedisModel.adelete', [], () => ({ existed: true, keys: 0 }));
+    return r.existed;
   }
 }
 

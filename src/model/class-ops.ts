@@ -1,14 +1,16 @@
 /**
  * Class-wide operations (aget, afind, afindKeys, aexists, ainsert, adelete*), shared by the
  * static methods of AtomicRedisModel and the module-level functions. Bulk operations send one
- * script per model through runScripts: one pipeline per node, results in the caller's order.
+ * script per model (performMany): one pipeline per node, results in the caller's order; inside
+ * `apipeline` the writes among them queue with the pipeline's other operations.
  */
-import type { MethodName } from '../actions.js';
+import type { MethodName } from '../ops/table.js';
 import { KeyNotFound, ValidationError, show } from '../errors.js';
 import { checkPk, mainKey, parseMainKey, scanPattern } from '../keys.js';
 import { keyPrefixOf, masters } from '../runtime/client.js';
-import { runScript, runScripts, type Settled } from '../runtime/scripts.js';
-import { AtomicRedisModel, callFor, clientOf, type Bind, type ModelStatic } from './base.js';
+import type { Settled } from '../runtime/scripts.js';
+import { perform, performMany } from '../ops/run.js';
+import { AtomicRedisModel, callFor, clientOf, coreOfModel, type Bind, type ModelStatic } from './base.js';
 import { decodeModel, encodePayload, loadArgs } from './storage.js';
 import { preferSubclass } from './registry.js';
 
@@ -40,7 +42,7 @@ function build<M extends AtomicRedisModel>(cls: ModelStatic<M>, key: string, rep
 
 export async function getOne<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keyOrPk: string): Promise<M> {
   const key = resolveKey(cls, keyOrPk);
-  const reply = (await runScript(clientOf(cls), callFor(cls, method, key, loadArgs(cls.schema, '*', '*')))) as unknown[] | null;
+  const reply = (await perform(clientOf(cls), method, callFor(cls, method, key, loadArgs(cls.schema, '*', '*')))) as unknown[] | null;
   if (!reply) throw new KeyNotFound(`${key} ${method}: the model is not stored`);
   return build(cls, key, reply);
 }
@@ -48,7 +50,7 @@ export async function getOne<M extends AtomicRedisModel>(cls: ModelStatic<M>, me
 /** Loads many keys of one class in one pipeline; null for a missing key when skipMissing. */
 export async function getMany<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keys: readonly string[], skipMissing: boolean): Promise<(M | null)[]> {
   const args = loadArgs(cls.schema, '*', '*');
-  const settled = await runScripts(clientOf(cls), keys.map((k) => callFor(cls, method, k, args)));
+  const settled = await performMany(clientOf(cls), method, keys.map((k) => callFor(cls, method, k, args)));
   return settled.map((s, i) => {
     const key = keys[i]!;
     const reply = unwrap(s) as unknown[] | null;
@@ -89,17 +91,17 @@ export async function findKeys(cls: ModelStatic, maxResults?: number): Promise<s
   const keys = await scanKeys(cls, maxResults);
   // READ refreshes what it finds (rule 7); the same script tells which keys still exist.
   if (!(cls.Meta.mask & 1) || cls.Meta.ttl === null) return keys;
-  const settled = await runScripts(clientOf(cls), keys.map((k) => callFor(cls, 'AtomicRedisModel.afindKeys', k, [])));
-  return keys.filter((_k, i) => unwrap(settled[i]!) === 1);
+  const settled = await performMany(clientOf(cls), 'AtomicRedisModel.afindKeys', keys.map((k) => callFor(cls, 'AtomicRedisModel.afindKeys', k, [])));
+  return keys.filter((_k, i) => unwrap(settled[i]!) === true);
 }
 
-export async function exists(cls: ModelStatic, method: MethodName, keyOrModel: string | AtomicRedisModel): Promise<boolean> {
+export function exists(cls: ModelStatic, method: 'AtomicRedisModel.aexists' | 'module.aexists', keyOrModel: string | AtomicRedisModel): Promise<boolean> {
   const key = resolveKey(cls, keyOrModel);
-  return (await runScript(clientOf(cls), callFor(cls, method, key, []))) === 1;
+  return perform(clientOf(cls), method, callFor(cls, method, key, []));
 }
 
-/** Saves many models of one class with CREATE semantics, in one pipeline per node. */
-export async function insertMany(cls: ModelStatic, method: MethodName, models: readonly AtomicRedisModel[]): Promise<void> {
+/** Saves many models of one class with CREATE semantics, in one pipeline per node (queued inside apipeline). */
+export async function insertMany(cls: ModelStatic, method: 'AtomicRedisModel.ainsert' | 'module.ainsert', models: readonly AtomicRedisModel[]): Promise<void> {
   const schema = cls.schema;
   const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
   const calls = models.map((m) => {
@@ -109,25 +111,37 @@ export async function insertMany(cls: ModelStatic, method: MethodName, models: r
     const key = m.key;
     return callFor(cls, method, key, encodePayload(schema, key, m.toJSON(), schema.leaves, written));
   });
-  for (const s of await runScripts(clientOf(cls), calls)) unwrap(s);
+  for (const s of await performMany(clientOf(cls), method, calls, models.map(coreOfModel))) unwrap(s);
 }
 
 export interface DeleteResult {
   readonly modelsDeleted: number;
   readonly keysDeleted: number;
+  /**
+   * Only inside `apipeline`, where deletions are queued and their counts are not known yet
+   * (both 0 then): the number of models queued for deletion.
+   */
+  readonly queued?: number;
 }
 
-export async function deleteMany(cls: ModelStatic, method: MethodName, keysOrModels: readonly (string | AtomicRedisModel)[]): Promise<DeleteResult> {
+type DeleteMethod = 'AtomicRedisModel.adeleteByKey' | 'AtomicRedisModel.adeleteMany' | 'module.adeleteMany';
+
+export async function deleteMany(cls: ModelStatic, method: DeleteMethod, keysOrModels: readonly (string | AtomicRedisModel)[]): Promise<DeleteResult> {
   const keys = keysOrModels.map((k) => resolveKey(cls, k));
-  const settled = await runScripts(clientOf(cls), keys.map((k) => callFor(cls, method, k, [])));
+  const settled = await performMany(clientOf(cls), method, keys.map((k) => callFor(cls, method, k, [])));
   let modelsDeleted = 0;
   let keysDeleted = 0;
+  let queued = 0;
   for (const s of settled) {
-    const [existed, n] = unwrap(s) as [number, number];
-    modelsDeleted += existed;
+    if (s.queued) {
+      queued += 1;
+      continue;
+    }
+    const { existed, keys: n } = unwrap(s) as { existed: boolean; keys: number };
+    modelsDeleted += existed ? 1 : 0;
     keysDeleted += n;
   }
-  return { modelsDeleted, keysDeleted };
+  return queued > 0 ? { modelsDeleted, keysDeleted, queued } : { modelsDeleted, keysDeleted };
 }
 
 /** Refuses options that would be read silently wrong (maxResults -1, 1.5, null, 'x'; skipMissing 'yes'). */

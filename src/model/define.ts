@@ -50,7 +50,8 @@ class ModelBase extends AtomicRedisModel {
   }
 
   static async adeleteByKey(this: ModelStatic, keyOrPk: string) {
-    return (await ops.deleteMany(this, 'AtomicRedisModel.adeleteByKey', [keyOrPk])).modelsDeleted === 1;
+    const r = await ops.deleteMany(this, 'AtomicRedisModel.adeleteByKey', [keyOrPk]);
+    return r.modelsDeleted === 1 || r.queued === 1; // inside a pipeline: true once queued
   }
 
   static adeleteMany(this: ModelStatic, ...keysOrModels: (string | AtomicRedisModel)[]) {

@@ -65,7 +65,10 @@ export async function adeleteMany(...keysOrModels: (string | AnyModel)[]): Promi
   const keyOf = (k: string | AnyModel) => (k instanceof AtomicRedisModel ? k.key : k);
   const results = await Promise.all([...groupByClass(keysOrModels, keyOf)].map(([cls, idx]) =>
     ops.deleteMany(cls, 'module.adeleteMany', idx.map((i) => keyOf(keysOrModels[i]!)))));
-  return results.reduce((a, b) => ({ modelsDeleted: a.modelsDeleted + b.modelsDeleted, keysDeleted: a.keysDeleted + b.keysDeleted }), { modelsDeleted: 0, keysDeleted: 0 });
+  const sum = (f: (r: ops.DeleteResult) => number | undefined) => results.reduce((n, r) => n + (f(r) ?? 0), 0);
+  const queued = sum((r) => r.queued);
+  const total = { modelsDeleted: sum((r) => r.modelsDeleted), keysDeleted: sum((r) => r.keysDeleted) };
+  return queued > 0 ? { ...total, queued } : total;
 }
 
 /**

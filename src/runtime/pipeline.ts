@@ -1,11 +1,20 @@
 /**
- * Pipelines (SPEC §6). Inside `apipeline(fn)` writes are queued instead of sent; the context
- * follows async calls (AsyncLocalStorage), so concurrent pipelines never see each other's
- * operations. When fn returns, the queued calls of each hash slot travel as ONE script,
- * pipeline/batch, which applies them all or none. If fn throws, nothing is sent.
+ * Pipelines (README "Pipelines"). Inside `apipeline(fn)` writes are queued instead of sent; the
+ * context follows async calls (AsyncLocalStorage), so concurrent pipelines never see each
+ * other's operations. When fn returns, the queued calls travel as ONE script, pipeline/batch,
+ * which applies them all or none: on a single server one script for the whole pipeline, every
+ * model in it; on a Cluster one script per hash slot (a script cannot cross slots). If fn
+ * throws, nothing is sent. If a batch fails, the models whose operations were queued are
+ * reloaded, so their local copies read as stored.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { runScript, type Client, type ScriptCall } from './scripts.js';
+import { isCluster } from './client.js';
+
+/** What a pipeline reloads after a failure: the models whose operations it queued. */
+export interface Reloadable {
+  reload(): Promise<unknown>;
+}
 
 interface Queued {
   readonly client: Client;
@@ -14,6 +23,7 @@ interface Queued {
 
 class PipelineContext {
   readonly queue: Queued[] = [];
+  readonly owners = new Set<Reloadable>();
   closed = false;
 }
 
@@ -30,10 +40,11 @@ export function inPipeline(): boolean {
 }
 
 /** Queues a call in the current pipeline; false when there is none (the caller runs it). */
-export function enqueue(client: Client, call: ScriptCall): boolean {
+export function enqueue(client: Client, call: ScriptCall, owner?: Reloadable): boolean {
   const ctx = current();
   if (!ctx) return false;
   ctx.queue.push({ client, call });
+  if (owner) ctx.owners.add(owner);
   return true;
 }
 
@@ -47,7 +58,13 @@ export async function runPipeline<T>(fn: () => Promise<T>): Promise<T> {
   } finally {
     ctx.closed = true;
   }
-  await flush(ctx.queue);
+  try {
+    await flush(ctx.queue);
+  } catch (error) {
+    // Local copies computed what the failed operations would have done: read them back.
+    await Promise.allSettled([...ctx.owners].map((o) => o.reload()));
+    throw error;
+  }
   return result;
 }
 
@@ -57,15 +74,19 @@ function slotTag(call: ScriptCall): string {
   return /\{([^}]*)\}/.exec(key)?.[1] ?? key;
 }
 
-/** Sends one pipeline/batch script per (client, slot), all at once; throws the first failure. */
+/**
+ * Sends one pipeline/batch script per client on a single server, per (client, slot) on a
+ * Cluster, all at once; throws the first failure.
+ */
 async function flush(queue: readonly Queued[]): Promise<void> {
   const groups = new Map<Client, Map<string, ScriptCall[]>>();
   for (const { client, call } of queue) {
     const bySlot = groups.get(client) ?? new Map<string, ScriptCall[]>();
     groups.set(client, bySlot);
-    const list = bySlot.get(slotTag(call)) ?? [];
+    const tag = isCluster(client) ? slotTag(call) : '';
+    const list = bySlot.get(tag) ?? [];
     list.push(call);
-    bySlot.set(slotTag(call), list);
+    bySlot.set(tag, list);
   }
   const sends: Promise<unknown>[] = [];
   for (const [client, bySlot] of groups) {
@@ -76,7 +97,7 @@ async function flush(queue: readonly Queued[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-/** The pipeline/batch call of some calls of one slot: the union of their keys, then each op. */
+/** The pipeline/batch call of some calls: the union of their keys, then each operation. */
 export function batchCall(calls: readonly ScriptCall[]): ScriptCall {
   const keys: string[] = [];
   const index = new Map<string, number>();
@@ -95,19 +116,4 @@ export function batchCall(calls: readonly ScriptCall[]): ScriptCall {
     args.push(String(c.args.length), ...c.args);
   }
   return { script: 'pipeline/batch', keys, args, label: `pipeline of ${calls.length} operations on ${keys[0]}` };
-}
-
-/** What a queued call's promise resolves to: the result is not known until the pipeline runs. */
-export const QUEUED: unique symbol = Symbol('queued in a pipeline');
-
-const WRITES = 4 | 8 | 16 | 32 | 64 | 128; // CREATE UPDATE APPEND DELETE ERASE ARITHMETIC
-
-/**
- * Whether a method queues inside a pipeline: writes do; reads, and removals that must return a
- * stored item (apop, apopitem), run at once, as in the reference; so do duplicates, which
- * return the copies.
- */
-export function queuesInPipeline(method: string, groups: number): boolean {
-  if ((groups & WRITES) === 0) return false;
-  return !/\.(apop|apopitem|aduplicate|aduplicateMany)$/.test(method);
 }

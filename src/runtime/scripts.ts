@@ -17,6 +17,11 @@ export interface ScriptCall {
   readonly args: readonly string[];
   /** Names the operation in error messages, e.g. `Session:{u1} RedisInt.aincrease`. */
   readonly label: string;
+  /**
+   * Running it twice is harmless (see Operation.idempotent): when its connection closes before
+   * the reply, it is sent again (up to 3 times) instead of failing with ConnectionLostError.
+   */
+  readonly idempotent?: boolean;
 }
 
 export type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -36,15 +41,6 @@ const isNoScript = (e: unknown) => e instanceof Error && e.message.startsWith('N
 const isRedirect = (e: unknown) => e instanceof Error && /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /.test(e.message);
 
 /**
- * Scripts that only read (and refresh a TTL, which is idempotent): when their connection closes
- * before the reply, running them again is harmless, so the runner does, up to 3 times, instead
- * of surfacing ConnectionLostError. Writes are never sent twice.
- */
-const RETRY_ON_LOST: ReadonlySet<ScriptName> = new Set<ScriptName>([
-  'model/load', 'model/exists', 'pq/peek', 'pq/size', 'pq/items', 'set/contains', 'set/size',
-]);
-
-/**
  * Runs one script call: one EVALSHA (plus one EVAL after a NOSCRIPT). Written with `.catch`
  * rather than async/await: this is the path of every operation, and each await is a tick.
  */
@@ -53,7 +49,7 @@ export function runScript(client: Client, call: ScriptCall, attempt = 0): Promis
   return client.evalsha(sha, call.keys.length, ...call.keys, ...call.args).catch((e: unknown) => {
     if (!isNoScript(e)) {
       const err = fromScriptError(e, call.label);
-      if (!(err instanceof ConnectionLostError) || attempt >= 3 || !RETRY_ON_LOST.has(call.script)) throw err;
+      if (!(err instanceof ConnectionLostError) || attempt >= 3 || call.idempotent !== true) throw err;
       return new Promise((r) => setTimeout(r, 20 * 2 ** attempt)).then(() => runScript(client, call, attempt + 1));
     }
     return client.eval(lua, call.keys.length, ...call.keys, ...call.args).catch((e2: unknown) => {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Cluster, Redis } from 'ioredis';
 import { masters } from '../../src/runtime/client.js';
 import { modelNames } from '../../src/model/registry.js';
+import { SCRIPT_COMMANDS } from '../../src/runtime/lua-scripts.generated.js';
 
 /** Commands the library's client sends itself, ioredis's connection set-up included. */
 export const CLIENT_COMMANDS = [
@@ -32,14 +33,8 @@ export const OPTIONAL_COMMANDS = ['client|setname', 'select', 'client|setinfo', 
  */
 export const CLUSTER_COMMANDS = ['cluster|slots', 'cluster|info', 'client|setname'] as const;
 
-/** Commands the scripts run inside Redis (ACLs apply to them too): `grep -o "redis.call('[A-Z]*'" lua`. */
-export const SCRIPT_COMMANDS = [
-  'exists', 'del', 'copy', 'dump', 'restore', 'pexpire', 'pttl', 'persist', 'get', 'set',
-  'hset', 'hget', 'hmget', 'hgetall', 'hdel', 'hlen', 'hscan',
-  'rpush', 'lpush', 'lrange', 'lindex', 'linsert', 'llen', 'lpop', 'rpop', 'lrem', 'lset', 'ltrim',
-  'sadd', 'srem', 'scard', 'sismember', 'smembers', 'spop',
-  'zadd', 'zrem', 'zcard', 'zrange', 'zpopmin',
-] as const;
+/** Commands the scripts run inside Redis (ACLs apply to them too): made by the Lua build from lua/. */
+export { SCRIPT_COMMANDS };
 
 export const ACL_USER = 'rapyer';
 const ACL_PASSWORD = 'rapyer-test-password';

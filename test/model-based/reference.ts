@@ -103,7 +103,11 @@ export class Ref {
    * @param mask the model's refreshTtl as a number (a command may change it: Meta applies to the next operation)
    * @param ttlMs the model's TTL in ms (TTL_MS), or null when it has none
    */
-  constructor(public mask: number, readonly ttlMs: number | null) {}
+  /**
+   * @param wholePipeline on one server a pipeline is one script, all or nothing across every
+   * model in it; on a Cluster one script per slot (here: per model), each all or nothing.
+   */
+  constructor(public mask: number, readonly ttlMs: number | null, readonly wholePipeline = true) {}
 
   get inPipeline(): boolean {
     return this.#queue !== null;
@@ -138,7 +142,11 @@ export class Ref {
     if (this.#queue) this.script(pk, groups, true, fn);
   }
 
-  /** Runs fn with a pipeline open; if it throws nothing is applied; else each model's queue, all or nothing. */
+  /**
+   * Runs fn with a pipeline open; if it throws nothing is applied; else the queue, all or
+   * nothing (the whole pipeline, or each model's part: see wholePipeline). After a failure the
+   * models whose operations were queued are reloaded (a READ each, for those still stored).
+   */
   pipeline(fn: () => void): void {
     const queue: Queued[] = [];
     this.#queue = queue;
@@ -149,19 +157,24 @@ export class Ref {
     }
     const order: Pk[] = [];
     for (const q of queue) if (!order.includes(q.pk)) order.push(q.pk);
+    const parts = this.wholePipeline ? [order] : order.map((pk) => [pk]);
     const errors: unknown[] = [];
-    for (const pk of order) {
-      const slot = this.slots[pk];
-      const snapshot: Slot = { stored: slot.stored && cloneStored(slot.stored), ttl: [...slot.ttl] };
+    for (const pks of parts) {
+      const snapshots = pks.map((pk) => ({ stored: this.slots[pk].stored && cloneStored(this.slots[pk].stored!), ttl: [...this.slots[pk].ttl] }));
       try {
-        for (const q of queue) if (q.pk === pk) q.run();
+        for (const q of queue) if (pks.includes(q.pk)) q.run();
       } catch (e) {
-        slot.stored = snapshot.stored;
-        slot.ttl = snapshot.ttl;
+        pks.forEach((pk, i) => { this.slots[pk].stored = snapshots[i]!.stored; this.slots[pk].ttl = snapshots[i]!.ttl; });
         errors.push(e);
       }
     }
-    if (errors.length > 0) throw errors[0];
+    if (errors.length === 0) return;
+    for (const pk of order) {
+      this.script(pk, 1, false, (c) => { if (c.slot.stored) c.refresh(); });
+      const loaded = this.loadedValues(pk);
+      if (loaded) this.local[pk] = loaded;
+    }
+    throw errors[0];
   }
 
   /** The next member a set's apop returned in the real run (it must be a stored member). */
