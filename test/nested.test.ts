@@ -1,6 +1,6 @@
 /** Nested models (SPEC §3, §8): stored in the parent's keys; their collections get own keys. */
 import { expect } from 'chai';
-import { defineModel, field, ActionGroup, KeyNotFound, ValidationError } from '../src/index.js';
+import { defineModel, field, ActionGroup, KeyNotFound, UnsupportedArgumentError, ValidationError } from '../src/index.js';
 import { testClient, allKeys } from './helpers/hooks.js';
 import { expectReject } from './helpers/reject.js';
 
@@ -131,5 +131,22 @@ describe('nested models', () => {
     for (const k of await allKeys('NestRefresh*')) await testClient().pexpire(k, 5000);
     await r.address.codes.asetItem('k', 1);
     for (const k of await allKeys('NestRefresh*')) expect(await testClient().pttl(k), k).to.be.above(90_000);
+  });
+
+  it('a nested model cannot be deleted, given a TTL or duplicated alone: UnsupportedArgumentError, nothing written', async () => {
+    const s = make();
+    await s.asave();
+    const before = await testClient().hgetall(MAIN);
+    const keys = (await allKeys('*')).sort();
+    const pttl = await testClient().pttl(MAIN);
+    await expectReject(s.address.adelete(), UnsupportedArgumentError, /nested model.*adelete/);
+    await expectReject(s.address.asetTtl(5), UnsupportedArgumentError, /asetTtl/);
+    await expectReject(s.address.geo.asetTtl(null), UnsupportedArgumentError, /asetTtl/);
+    await expectReject(s.address.aduplicate(), UnsupportedArgumentError, /aduplicate/);
+    await expectReject(s.address.aduplicateMany(2), UnsupportedArgumentError, /aduplicateMany/);
+    expect(await testClient().hgetall(MAIN)).to.deep.equal(before);
+    expect((await allKeys('*')).sort()).to.deep.equal(keys);
+    expect(await testClient().pttl(MAIN)).to.be.within(pttl - 1000, pttl);
+    expect(await s.adelete()).to.equal(true); // the root still can
   });
 });

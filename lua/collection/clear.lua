@@ -5,7 +5,8 @@ ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
 ARGV[4]      the index in KEYS of the field's key              (includes/collection-op.lua)
 Reply        1
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       UPDATE|ERASE
+Groups       RedisList.aclear, RedisList.clear, RedisDict.aclear, RedisDict.clear, RedisSet.aclear,
+             RedisSet.clear, RedisPriorityQueue.aclear: UPDATE|ERASE
 TTL          rule 1 (on the model's other keys: the emptied key is gone)
 ]]
 --@include ttl

@@ -6,7 +6,7 @@ ARGV[5]      the dict key
 Reply        1
 Errors       KEY_NOT_FOUND (model not stored), KEY_ERROR (no such dict key); nothing is
              written on error
-Groups       UPDATE|ERASE
+Groups       RedisDict.adelItem: UPDATE|ERASE
 TTL          rule 1
 ]]
 --@include ttl

@@ -6,7 +6,7 @@ ARGV[5]      the dict key
 ARGV[6]      '1' when the caller has a default for a missing key, else '0'
 Reply        the encoded value, or false when the key is missing and ARGV[6] is '1'
 Errors       KEY_NOT_FOUND (model not stored), KEY_ERROR (missing key and no default)
-Groups       READ|UPDATE|ERASE
+Groups       RedisDict.apop: READ|UPDATE|ERASE
 TTL          rule 1 (a pop never creates a key)
 ]]
 --@include ttl

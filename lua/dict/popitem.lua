@@ -6,7 +6,7 @@ ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
 ARGV[4]      the index in KEYS of the dict's hash key            (includes/collection-op.lua)
 Reply        { dict key, encoded value }
 Errors       KEY_NOT_FOUND (model not stored), KEY_ERROR (the dict is empty)
-Groups       READ|UPDATE|ERASE
+Groups       RedisDict.apopitem: READ|UPDATE|ERASE
 TTL          rule 1 (a pop never creates a key)
 ]]
 --@include ttl

@@ -6,7 +6,7 @@ ARGV[4]      the index in KEYS of the dict's hash key            (includes/colle
 ARGV[5..]    dict key, encoded value, dict key, encoded value, ... (none: nothing is written)
 Reply        the number of keys that were new
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       UPDATE
+Groups       RedisDict.aupdate, RedisDict.update: UPDATE
 TTL          rule 1; else rule 4 when the write (re)created the dict's key
 ]]
 --@include ttl

@@ -7,7 +7,7 @@ ARGV[5]      the increment (a finite number)
 ARGV[6]      the field's encoded default, used when the stored record predates the field
 Reply        the new value, as the shortest decimal string that reads back exactly
 Errors       KEY_NOT_FOUND, CORRUPTED, VALIDATION (null field), OVERFLOW (not finite); nothing written
-Groups       UPDATE|ARITHMETIC
+Groups       RedisFloat.aincrease: UPDATE|ARITHMETIC
 ]]
 --@include ttl
 --@include numbers

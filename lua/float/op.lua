@@ -10,7 +10,8 @@ ARGV[7]      the field's encoded default, used when the stored record predates t
 Reply        the new value, as the shortest decimal string that reads back exactly
 Errors       KEY_NOT_FOUND, CORRUPTED, VALIDATION (null field), ZERO_DIVISION, OVERFLOW (not
              finite); nothing is written on error
-Groups       UPDATE|ARITHMETIC
+Groups       RedisFloat.iadd, RedisFloat.isub, RedisFloat.imul, RedisFloat.itruediv,
+             RedisFloat.ifloordiv, RedisFloat.imod, RedisFloat.ipow: UPDATE|ARITHMETIC
 ]]
 --@include ttl
 --@include numbers

@@ -8,7 +8,7 @@ ARGV[6]      the field's encoded default, used when the stored record predates t
 Reply        the new value, as a decimal string
 Errors       KEY_NOT_FOUND (model not stored), CORRUPTED (stored value not an integer),
              VALIDATION (the field is null), OVERFLOW (result beyond +-2^53-1); nothing written
-Groups       UPDATE|ARITHMETIC
+Groups       RedisInt.aincrease: UPDATE|ARITHMETIC
 ]]
 --@include ttl
 -- HGET first: the model exists when the field does; EXISTS only when it is missing.

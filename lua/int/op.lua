@@ -11,7 +11,8 @@ ARGV[8]      optional: the largest magnitude allowed (datetimes: 864000000000000
 Reply        the new value, as a decimal string
 Errors       KEY_NOT_FOUND, CORRUPTED, VALIDATION (null field), ZERO_DIVISION, OVERFLOW
              (result beyond +-2^53-1 or ARGV[8]); nothing is written on error
-Groups       UPDATE|ARITHMETIC
+Groups       RedisInt.iadd, RedisInt.isub, RedisInt.imul, RedisInt.ifloordiv, RedisInt.imod,
+             RedisInt.ipow, RedisDatetime.iadd, RedisDatetime.isub: UPDATE|ARITHMETIC
 ]]
 --@include ttl
 --@include numbers

@@ -6,7 +6,8 @@ ARGV[4]      the index in KEYS of the list's key               (includes/collect
 ARGV[5..]    the encoded items, in order (none: nothing is pushed)
 Reply        the list's new length
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       UPDATE|APPEND
+Groups       RedisList.aappend, RedisList.aextend, RedisList.iadd, RedisList.append,
+             RedisList.extend: UPDATE|APPEND
 TTL          rule 1; else rule 4 when the push (re)created the list's key
 ]]
 --@include ttl

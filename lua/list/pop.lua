@@ -6,7 +6,7 @@ ARGV[5]      the index (negative counts from the end)
 Reply        false when the list is empty; else { position the item had, encoded item }
 Errors       KEY_NOT_FOUND (model not stored), KEY_ERROR (index out of range of a non-empty
              list); nothing is written on error
-Groups       READ|UPDATE|ERASE
+Groups       RedisList.apop: READ|UPDATE|ERASE
 TTL          rule 1 (a pop never creates a key)
 ]]
 --@include ttl

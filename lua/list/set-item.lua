@@ -8,7 +8,7 @@ ARGV[6]      the encoded item
 Reply        the position written (0-based)
 Errors       KEY_NOT_FOUND (model not stored), KEY_ERROR (index out of range); nothing is
              written on error
-Groups       UPDATE
+Groups       RedisList.setItem: UPDATE
 TTL          rule 1 (the key exists: it is never created here)
 ]]
 --@include ttl

@@ -4,7 +4,8 @@ KEYS[2..n]   the model's collection keys
 ARGV[1..3]   groups, refreshTtl mask, TTL ms (unused: DELETE never refreshes, rule 5)
 Reply        { 1 if the main key existed else 0, number of keys deleted }
 Errors       none
-Groups       DELETE
+Groups       AtomicRedisModel.adelete, AtomicRedisModel.adeleteByKey, AtomicRedisModel.adeleteMany,
+             module.adeleteMany: DELETE
 ]]
 local existed = redis.call('EXISTS', KEYS[1])
 local deleted = redis.call('DEL', unpack(KEYS))

@@ -8,7 +8,7 @@ ARGV[6..4+c] the kind of each collection key (list|hash|set|zset), as in model/l
 ARGV[5+c..]  for each copy, the encoded value of its key field (when ARGV[5] ~= '')
 Reply        the source's stored state, as model/load replies for '*'
 Errors       KEY_NOT_FOUND when the source is not stored (nothing is written)
-Groups       CREATE
+Groups       AtomicRedisModel.aduplicate, AtomicRedisModel.aduplicateMany: CREATE
 TTL          every copy is created, so each of its keys gets the TTL (rule 2); without a
              model TTL the copies have none. The source is read only and keeps its TTL.
 ]]

@@ -4,7 +4,7 @@ KEYS[2..n]   the model's collection keys
 ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
 Reply        1 or 0
 Errors       none
-Groups       READ
+Groups       AtomicRedisModel.afindKeys, AtomicRedisModel.aexists, module.aexists: READ
 TTL          rule 1 when the model exists (rule 7)
 ]]
 --@include ttl

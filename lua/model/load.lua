@@ -8,7 +8,9 @@ Reply        false when the model is not stored; else { hash, coll2, ..., colln 
              HGETALL's flat array (for '*') or HMGET's values, and each collection is its
              items (flat pairs for hash and zset; false for 'skip')
 Errors       none (the caller decides whether a missing model is an error)
-Groups       aget/afind/afindOne: READ|FETCH; aload: READ; field aload: READ
+Groups       AtomicRedisModel.aload, BaseRedisType.aload: READ; AtomicRedisModel.aget,
+             AtomicRedisModel.afind, AtomicRedisModel.afindOne, module.aget, module.afind,
+             module.afindOne: READ|FETCH
 TTL          rule 1 (rule 7: reads refresh when READ or FETCH meets the mask)
 ]]
 --@include ttl

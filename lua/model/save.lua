@@ -5,7 +5,7 @@ ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
 ARGV[4..]    the write payload                              (includes/collections.lua)
 Reply        1 when the model was created, 0 when it existed
 Errors       none
-Groups       asave: CREATE|UPDATE; ainsert: CREATE
+Groups       AtomicRedisModel.asave: CREATE|UPDATE; AtomicRedisModel.ainsert, module.ainsert: CREATE
 TTL          rule 1 (groups meet the mask), rule 2 (created), rule 3 (otherwise the remaining
              TTL of the main key is kept, on every key).
 ]]

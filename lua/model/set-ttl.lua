@@ -5,7 +5,7 @@ ARGV[1..3]   groups, refreshTtl mask, TTL ms (unused: asetTtl sets exactly ARGV[
 ARGV[4]      the TTL in milliseconds, or '' to remove it (PERSIST)
 Reply        1
 Errors       KEY_NOT_FOUND when the model is not stored
-Groups       UPDATE
+Groups       AtomicRedisModel.asetTtl: UPDATE
 ]]
 --@include ttl
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end

@@ -5,7 +5,7 @@ ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
 ARGV[4..]    the write payload; untouched collections are 'keep' (includes/collections.lua)
 Reply        1
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       UPDATE
+Groups       AtomicRedisModel.aupdate, BaseRedisType.asave: UPDATE
 TTL          rule 1; keys the payload rewrote take the main key's remaining TTL (rule 4).
 ]]
 --@include ttl

@@ -7,7 +7,7 @@ ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
 ARGV[4]      the index in KEYS of the queue's sorted set key     (includes/collection-op.lua)
 Reply        { value, priority, value, priority, ... } (flat), lowest priority first
 Errors       KEY_NOT_FOUND when the model is not stored
-Groups       READ
+Groups       RedisPriorityQueue.aitems: READ
 TTL          rule 1 (rule 7: reads refresh when READ meets the mask)
 ]]
 --@include ttl

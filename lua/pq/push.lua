@@ -8,7 +8,7 @@ ARGV[4]      the index in KEYS of the queue's sorted set key     (includes/colle
 ARGV[5..]    priority, encoded value, priority, encoded value, ... (finite numbers)
 Reply        the number of values that were new
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       UPDATE|APPEND
+Groups       RedisPriorityQueue.apush, RedisPriorityQueue.apushMany: UPDATE|APPEND
 TTL          rule 1; else rule 4 when the push (re)created the queue's key
 ]]
 --@include ttl

@@ -5,7 +5,7 @@ ARGV[4]      the index in KEYS of the queue's sorted set key     (includes/colle
 ARGV[5]      the encoded value
 Reply        1 when it was there, else 0
 Errors       KEY_NOT_FOUND when the model is not stored
-Groups       UPDATE|ERASE
+Groups       RedisPriorityQueue.aremove: UPDATE|ERASE
 TTL          rule 1
 ]]
 --@include ttl

@@ -5,7 +5,7 @@ ARGV[4]      the index in KEYS of the set's key                  (includes/colle
 ARGV[5]      the encoded member
 Reply        1 or 0
 Errors       KEY_NOT_FOUND when the model is not stored
-Groups       READ
+Groups       RedisSet.acontains: READ
 TTL          rule 1 (rule 7: reads refresh when READ meets the mask)
 ]]
 --@include ttl

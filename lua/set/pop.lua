@@ -4,7 +4,7 @@ ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
 ARGV[4]      the index in KEYS of the set's key                  (includes/collection-op.lua)
 Reply        the encoded member, or false when the set is empty
 Errors       KEY_NOT_FOUND when the model is not stored
-Groups       READ|UPDATE|ERASE
+Groups       RedisSet.apop: READ|UPDATE|ERASE
 TTL          rule 1 (a pop never creates a key)
 ]]
 --@include ttl

@@ -10,7 +10,7 @@ ARGV[6]      add: the encoded suffix (a JSON string); mul: the count (integer >=
 ARGV[7]      the field's encoded default, used when the stored record predates the field
 Reply        the new encoded value
 Errors       KEY_NOT_FOUND, CORRUPTED (not a JSON string), VALIDATION (null field)
-Groups       add: UPDATE|APPEND; mul: UPDATE
+Groups       RedisStr.iadd, RedisBytes.iadd: UPDATE|APPEND; RedisStr.imul: UPDATE
 ]]
 --@include ttl
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end

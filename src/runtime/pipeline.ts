@@ -4,8 +4,9 @@
  * other's operations. When fn returns, the queued calls travel as ONE script, pipeline/batch,
  * which applies them all or none: on a single server one script for the whole pipeline, every
  * model in it; on a Cluster one script per hash slot (a script cannot cross slots). If fn
- * throws, nothing is sent. If a batch fails, the models whose operations were queued are
- * reloaded, so their local copies read as stored.
+ * throws, nothing is sent (the local copies keep what the callback did to them). If a batch
+ * fails, the models whose operations were queued are reloaded, so their local copies read as
+ * stored.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { runScript, type Client, type ScriptCall } from './scripts.js';
@@ -54,14 +55,14 @@ export async function runPipeline<T>(fn: () => Promise<T>): Promise<T> {
   const ctx = new PipelineContext();
   let result: T;
   try {
-    result = await storage.run(ctx, fn);
+    result = await storage.run(ctx, fn); // if fn throws, nothing is sent
   } finally {
     ctx.closed = true;
   }
   try {
     await flush(ctx.queue);
   } catch (error) {
-    // Local copies computed what the failed operations would have done: read them back.
+    // The local copies computed what the failed operations would have done: read them back.
     await Promise.allSettled([...ctx.owners].map((o) => o.reload()));
     throw error;
   }
