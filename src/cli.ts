@@ -12,6 +12,7 @@ import { Redis, Cluster, type RedisOptions } from 'ioredis';
 import { SCRIPT_NAMES, scriptSource, type ScriptName } from './runtime/scripts.js';
 import { preloadNode } from './runtime/connection.js';
 import { masters } from './runtime/client.js';
+import { ConnectionLostError } from './errors.js';
 
 const USAGE = `Usage: rapyer-ts <command> [options]
 
@@ -132,7 +133,7 @@ function close(client: Redis | Cluster): void {
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_r, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms); });
+  const t = new Promise<never>((_r, reject) => { timer = setTimeout(() => reject(new ConnectionLostError(`${what} timed out after ${ms} ms`)), ms); });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 

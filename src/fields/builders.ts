@@ -8,6 +8,7 @@ import { RedisDatetime, RedisFloat, RedisInt } from './numeric.js';
 import * as c from '../schema/scalar-codecs.js';
 import type { FieldOwner } from './base.js';
 import { listField } from './list.js';
+import { UnsupportedArgumentError } from '../errors.js';
 import { dictField } from './dict.js';
 import { setField } from './set.js';
 import { priorityQueueField } from './priority-queue.js';
@@ -69,6 +70,6 @@ export function modelField<S extends Shape, M extends ModelClass<S>, const O ext
   model: M & ModelClass<S>,
   options?: O,
 ): FieldSpec<InstanceType<M>, Nullable<InstanceType<M>, O>, Nullable<InputOf<S>, O>, Required<O>> {
-  const notHere: MakeHandle = () => { throw new Error('nested models are built by their parent'); };
+  const notHere: MakeHandle = () => { throw new UnsupportedArgumentError(`${model.modelName}: a nested model is built by its parent, not alone`); };
   return new FieldSpec('model', options ?? {}, notHere, undefined, model) as never;
 }

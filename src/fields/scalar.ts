@@ -4,6 +4,25 @@ import type { AnyField } from './spec.js';
 import { ValidationError, show } from '../errors.js';
 import { at } from './spec.js';
 import { inPipeline } from '../runtime/pipeline.js';
+import { constants } from 'node:buffer';
+
+/**
+ * The longest value a str or bytes field may reach, as its stored JSON text: Redis's
+ * proto-max-bulk-len (512 MiB, in UTF-8 bytes) and V8's longest string (in UTF-16 units),
+ * whichever is smaller. lua/str/op.lua refuses past 512 MiB too.
+ */
+export const MAX_VALUE_BYTES = 512 * 1024 * 1024;
+export const MAX_VALUE_CHARS = Math.min(constants.MAX_STRING_LENGTH, MAX_VALUE_BYTES);
+
+/** The stored JSON text of `inner` (a JSON string's inside) repeated n times, checked against the limits. */
+function checkRepeat(where: string, what: string, inner: string, n: number): void {
+  if (n === 0 || inner.length === 0) return;
+  const chars = 2 + inner.length * n;
+  const bytes = 2 + Buffer.byteLength(inner, 'utf8') * n;
+  if (chars > MAX_VALUE_CHARS || bytes > MAX_VALUE_BYTES) {
+    throw new ValidationError(`${where}: ${what} would make a value of ${bytes} bytes (${chars} characters) as stored; the limit is ${MAX_VALUE_BYTES} bytes (Redis's proto-max-bulk-len) and ${MAX_VALUE_CHARS} characters (V8's longest string); nothing was changed`);
+  }
+}
 
 export class ScalarHandle<V> extends BaseRedisType {
   protected current: V;
@@ -52,6 +71,10 @@ export class RedisStr<V extends string | null = string> extends ScalarHandle<V> 
     // the field may be optional (null is a valid value), but null is no text to append
     if (typeof text !== 'string') throw new ValidationError(`${at(this.where)}: iadd expects a string, got ${show(text)}`);
     const tail = this.spec.check(this.where, text) as string;
+    const length = this.nonNull().length + tail.length;
+    if (length + 2 > MAX_VALUE_CHARS) { // the stored bytes are checked by lua/str/op.lua
+      throw new ValidationError(`${at(this.where)}: iadd would make a value of ${length} characters; the limit is ${MAX_VALUE_CHARS}; nothing was changed`);
+    }
     this.current = (this.nonNull() + tail) as V;
     this.owner.queueMethod('RedisStr.iadd', [this.path, 'add', JSON.stringify(tail), this.spec.encodedDefault()]);
     return this;
@@ -60,6 +83,7 @@ export class RedisStr<V extends string | null = string> extends ScalarHandle<V> 
   /** `s *= n` on the local copy; n is a non-negative integer. */
   imul(n: number): this {
     if (!Number.isSafeInteger(n) || n < 0) throw new ValidationError(`${at(this.where)}: repeat count must be a non-negative integer, got ${show(n)}`);
+    checkRepeat(at(this.where), `imul(${n})`, JSON.stringify(this.nonNull()).slice(1, -1), n);
     this.current = this.nonNull().repeat(n) as V;
     this.owner.queueMethod('RedisStr.imul', [this.path, 'mul', String(n), this.spec.encodedDefault()]);
     return this;

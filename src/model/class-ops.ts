@@ -5,7 +5,7 @@
  * `apipeline` the writes among them queue with the pipeline's other operations.
  */
 import type { MethodName } from '../ops/table.js';
-import { KeyNotFound, ValidationError, show } from '../errors.js';
+import { KeyNotFound, ValidationError, fromScriptError, show } from '../errors.js';
 import { checkPk, mainKey, parseMainKey, scanPattern } from '../keys.js';
 import { keyPrefixOf, masters } from '../runtime/client.js';
 import type { Settled } from '../runtime/scripts.js';
@@ -71,10 +71,11 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
   const prefix = keyPrefixOf(client);
   const pattern = scanPattern(prefix, cls.modelName);
   const found: string[] = [];
-  for (const node of await masters(client)) {
+  const where = `${cls.modelName} SCAN MATCH ${pattern}`;
+  for (const node of await masters(client).catch((e: unknown) => { throw fromScriptError(e, where); })) {
     let cursor = '0';
     do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000).catch((e: unknown) => { throw fromScriptError(e, where); });
       cursor = next;
       for (const k of keys) {
         const key = k.slice(prefix.length);

@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import { SCRIPT_NAMES, scriptSource } from './scripts.js';
 import { masters, type Client } from './client.js';
-import { ScriptsNotInitializedError, UnsupportedArgumentError } from '../errors.js';
+import { RedisError, ScriptsNotInitializedError, UnsupportedArgumentError, fromScriptError } from '../errors.js';
 import { prepareClient } from './inflight.js';
 
 let defaultClient: Client | null = null;
@@ -20,17 +20,17 @@ export async function preloadNode(node: Redis): Promise<string[]> {
   const pipe = node.pipeline();
   pipe.info('server');
   for (const name of SCRIPT_NAMES) pipe.script('LOAD', scriptSource(name).lua);
-  const replies = (await pipe.exec()) ?? [];
+  const replies = (await pipe.exec().catch((e: unknown) => { throw fromScriptError(e, 'init: INFO and SCRIPT LOAD'); })) ?? [];
   const [infoErr, info] = replies[0] ?? [];
-  if (infoErr) throw infoErr;
+  if (infoErr) throw fromScriptError(infoErr, 'init: INFO server');
   const version = /redis_version:(\d+)\.(\d+)/.exec(String(info));
   if (!version || Number(version[1]) < 7) {
     throw new UnsupportedArgumentError(`rapyer-ts needs Redis 7.0 or newer; this server is ${version ? `${version[1]}.${version[2]}` : 'unknown'}`);
   }
   return SCRIPT_NAMES.map((name, i) => {
     const [err, sha] = replies[i + 1] ?? [];
-    if (err) throw err;
-    if (sha !== scriptSource(name).sha) throw new Error(`SCRIPT LOAD of ${name} answered ${String(sha)}, expected ${scriptSource(name).sha}`);
+    if (err) throw fromScriptError(err, `init: SCRIPT LOAD of ${name}`);
+    if (sha !== scriptSource(name).sha) throw new RedisError(`SCRIPT LOAD of ${name} answered ${String(sha)}, expected ${scriptSource(name).sha}`);
     return String(sha);
   });
 }
@@ -52,7 +52,7 @@ export async function connect(options: ConnectionOptions): Promise<Client> {
     await preloadScripts(client);
   } catch (e) {
     if (typeof options.redis === 'string') client.disconnect();
-    throw e;
+    throw fromScriptError(e, 'init');
   }
   defaultClient = client;
   owned = typeof options.redis === 'string';
@@ -62,7 +62,7 @@ export async function connect(options: ConnectionOptions): Promise<Client> {
 export async function disconnect(): Promise<void> {
   const client = defaultClient;
   defaultClient = null;
-  if (client && owned) await client.quit();
+  if (client && owned) await client.quit().catch((e: unknown) => { throw fromScriptError(e, 'teardown'); });
   owned = false;
 }
 

@@ -24,6 +24,7 @@
  * TRYAGAIN and CLUSTERDOWN, which mean the command did not run, are still followed and retried.
  */
 import type { Cluster, Redis } from 'ioredis';
+import { ConnectionLostError } from '../errors.js';
 
 type Client = Redis | Cluster;
 
@@ -39,7 +40,7 @@ function rejectUnanswered(client: Redis): void {
   const queue = internals.prevCommandQueue;
   if (!queue) return;
   internals.prevCommandQueue = null;
-  while (queue.length > 0) queue.shift()?.command.reject(new Error('Connection is closed.'));
+  while (queue.length > 0) queue.shift()?.command.reject(new ConnectionLostError('Connection is closed.'));
 }
 
 /** Makes a client safe before its first script (see above); idempotent and cheap to repeat. */

@@ -4,7 +4,7 @@
  * not run, so it is sent again once with EVAL, which also loads it: exactly-once either way.
  */
 import { LUA_SCRIPTS } from './lua-scripts.generated.js';
-import { ConnectionLostError, fromScriptError } from '../errors.js';
+import { ConnectionLostError, RedisError, fromScriptError } from '../errors.js';
 import { isCluster, type Client } from './client.js';
 import { nodeGroupOf, slotOf } from './topology.js';
 
@@ -46,13 +46,14 @@ const isRedirect = (e: unknown) => e instanceof Error && /^(MOVED|ASK|TRYAGAIN|C
  */
 export function runScript(client: Client, call: ScriptCall, attempt = 0): Promise<unknown> {
   const { lua, sha } = LUA_SCRIPTS[call.script];
-  return client.evalsha(sha, call.keys.length, ...call.keys, ...call.args).catch((e: unknown) => {
+  // keys and args travel as one array: spread into the call, ~120,000 of them overflow V8's stack
+  return client.evalsha(sha, call.keys.length, [...call.keys, ...call.args]).catch((e: unknown) => {
     if (!isNoScript(e)) {
       const err = fromScriptError(e, call.label);
       if (!(err instanceof ConnectionLostError) || attempt >= 3 || call.idempotent !== true) throw err;
       return new Promise((r) => setTimeout(r, 20 * 2 ** attempt)).then(() => runScript(client, call, attempt + 1));
     }
-    return client.eval(lua, call.keys.length, ...call.keys, ...call.args).catch((e2: unknown) => {
+    return client.eval(lua, call.keys.length, [...call.keys, ...call.args]).catch((e2: unknown) => {
       throw fromScriptError(e2, call.label);
     });
   });
@@ -71,7 +72,7 @@ export async function runScripts(client: Client, calls: readonly ScriptCall[]): 
     const pipe = client.pipeline();
     for (const i of idx) {
       const c = calls[i]!;
-      pipe.evalsha(LUA_SCRIPTS[c.script].sha, c.keys.length, ...c.keys, ...c.args);
+      pipe.evalsha(LUA_SCRIPTS[c.script].sha, c.keys.length, [...c.keys, ...c.args]);
     }
     let replies: [Error | null, unknown][];
     try {
@@ -87,7 +88,7 @@ export async function runScripts(client: Client, calls: readonly ScriptCall[]): 
     }
     const retry: number[] = [];
     idx.forEach((i, n) => {
-      const [err, value] = replies[n] ?? [new Error('no reply'), null];
+      const [err, value] = replies[n] ?? [new RedisError(`${calls[i]!.label}: no reply`), null];
       if (err && (isNoScript(err) || isRedirect(err))) retry.push(i);
       else out[i] = err ? { ok: false, error: fromScriptError(err, calls[i]!.label) } : { ok: true, value };
     });

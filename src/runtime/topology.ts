@@ -8,6 +8,7 @@
 import type { Cluster } from 'ioredis';
 import { mainKey, newId, parseMainKey } from '../keys.js';
 import { isCluster, keyPrefixOf, type Client } from './client.js';
+import { UnsupportedArgumentError } from '../errors.js';
 
 export const SLOT_COUNT = 16384;
 
@@ -110,7 +111,7 @@ function idInSlot(prefix: string, model: string, slot: number): string {
       const id = head + suffixText(n);
       if (keySlot(prefix + mainKey(model, id)) === slot) return id;
     }
-    throw new Error(`no id of ${model} hashes to slot ${slot} under prefix ${prefix}`);
+    throw new UnsupportedArgumentError(`${model}: no id hashes to slot ${slot} under the keyPrefix ${JSON.stringify(prefix)}`);
   }
   const zeros = crc16(Buffer.from(hashed.slice(0, -SUFFIX) + '\0\0\0\0', 'utf8'));
   return head + suffixText(suffixTable()[(slot ^ zeros) % SLOT_COUNT]!);
