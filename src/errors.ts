@@ -27,6 +27,15 @@ export class ZeroDivisionError extends RapyerError {}
 export class OverflowError extends RapyerError {}
 /** A lock could not be taken within its wait time. */
 export class LockTimeoutError extends RapyerError {}
+/**
+ * A lease lock was no longer ours when alock / alockFromKey ended (its lease ran out, or the key
+ * was taken or replaced): with `saveAtEnd` nothing was saved. The callback had returned
+ * normally; `result` holds what it returned. Script code: LOCK_LOST.
+ */
+export class LockLostError extends RapyerError {
+  /** What the callback returned (it ran to the end). */
+  result?: unknown;
+}
 /** No client: call init() or set Meta.redis. */
 export class ScriptsNotInitializedError extends RapyerError {}
 /** An argument the library does not support (a Redis too old, a negative power, ...). */

@@ -10,7 +10,7 @@ import { checkPk, collectionKey, mainKey, newId } from '../keys.js';
 import { requireClient } from '../runtime/connection.js';
 import { runScript, type Client } from '../runtime/scripts.js';
 import { newIdsBeside } from '../runtime/topology.js';
-import { lockKey, withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
+import { withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
 import { enqueue, inPipeline, queuesInPipeline, runPipeline, QUEUED } from '../runtime/pipeline.js';
 import type { ModelMeta } from './meta.js';
 import type { ModelSchema, Leaf } from './schema.js';
@@ -127,8 +127,10 @@ export class AtomicRedisModel implements FieldOwner {
   }
 
   /**
-   * Takes the lease lock `action` of this model (SPEC §7), runs fn with the model freshly loaded
-   * (KeyNotFound if it is not stored), saves it after fn when `saveAtEnd`, and releases the lock.
+   * Takes the lease lock `action` of this model (README, Locks), runs fn with the model freshly
+   * loaded (KeyNotFound if it is not stored), and releases the lock; with `saveAtEnd` a normal
+   * return saves the model and releases in one script, only while the lock is still ours.
+   * LockLostError (with `result`) if the lock was lost; an error of fn is never hidden.
    * Forms: alock(fn), alock(action, fn), alock(action, options, fn).
    */
   alock<R>(fn: (model: this, lock: HeldLock) => Promise<R> | R): Promise<R>;
@@ -138,12 +140,13 @@ export class AtomicRedisModel implements FieldOwner {
     const fn = args.pop() as (model: this, lock: HeldLock) => Promise<R> | R;
     const [action = 'default', options = {}] = args as [string?, LockOptions?];
     const root = this.#root;
-    return withLock(clientOf(staticOf(root)), lockKey(root.key, action), options, async (lock) => {
+    const cls = staticOf(root);
+    const s = cls.schema; // saveAtEnd: asave's call, run fenced by withLock (README, Locks)
+    const save = () => callFor(cls, 'AtomicRedisModel.asave', root.key, encodePayload(s, root.key, root.toJSON(), s.leaves, s.collections.filter((c) => c.spec.kind !== 'pq')));
+    return withLock(clientOf(cls), { main: root.key, action }, options, async (lock) => {
       await root.aload();
-      const result = await fn(this, lock);
-      if (options.saveAtEnd) await root.asave();
-      return result;
-    });
+      return fn(this, lock);
+    }, options.saveAtEnd ? save : undefined);
   }
 
   /**

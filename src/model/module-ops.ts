@@ -2,9 +2,10 @@
  * Module-level operations (SPEC §4): models of any class, resolved from the key's prefix.
  * `import * as rapyer from 'rapyer-ts'; await rapyer.aget('Session:{u1}')`.
  */
-import { AtomicRedisModel, clientOf, staticOf, type ModelStatic } from './base.js';
+import { AtomicRedisModel, callFor, clientOf, staticOf, type ModelStatic } from './base.js';
+import { encodePayload } from './storage.js';
 import { runPipeline } from '../runtime/pipeline.js';
-import { lockKey, withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
+import { withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
 import * as ops from './class-ops.js';
 import { classForKey } from './registry.js';
 import { connect, disconnect, type ConnectionOptions } from '../runtime/connection.js';
@@ -79,7 +80,8 @@ export function apipeline<R>(fn: () => Promise<R> | R): Promise<R> {
 /**
  * Takes the lease lock `action` of the model at `key` and runs fn with that model freshly
  * loaded, or with null when the key holds no model (as the reference does: the lock still
- * guards the key, e.g. while the model is being created). `saveAtEnd` saves a loaded model.
+ * guards the key, e.g. while the model is being created). `saveAtEnd` saves a loaded model,
+ * fenced as model.alock does (LockLostError, and nothing written, if the lock was lost).
  */
 export async function alockFromKey<R>(
   key: string,
@@ -88,12 +90,13 @@ export async function alockFromKey<R>(
   fn: (model: AnyModel | null, lock: HeldLock) => Promise<R> | R,
 ): Promise<R> {
   const { cls } = classForKey<ModelStatic>(key);
-  return withLock(clientOf(cls), lockKey(key, action), options, async (lock) => {
-    const model = await ops.getMany(cls, 'module.aget', [key], true).then((m) => m[0] ?? null);
-    const result = await fn(model, lock);
-    if (options.saveAtEnd && model) await model.asave();
-    return result;
-  });
+  const s = cls.schema;
+  let model: AnyModel | null = null; // saveAtEnd: asave's call, run fenced by withLock (README, Locks)
+  const save = (m: AnyModel) => callFor(cls, 'AtomicRedisModel.asave', key, encodePayload(s, key, m.toJSON(), s.leaves, s.collections.filter((c) => c.spec.kind !== 'pq')));
+  return withLock(clientOf(cls), { main: key, action }, options, async (lock) => {
+    model = await ops.getMany(cls, 'module.aget', [key], true).then((m) => m[0] ?? null);
+    return fn(model, lock);
+  }, options.saveAtEnd ? () => (model ? save(model) : null) : undefined);
 }
 
 export interface InitOptions extends ConnectionOptions {
