@@ -51,6 +51,17 @@ export class OverflowError extends RapyerError {
   override readonly code = 'OVERFLOW';
   static override readonly summary = 'the result is out of range';
 }
+/**
+ * A lease lock was no longer ours when alock / alockFromKey ended (its lease ran out, or the key
+ * was taken or replaced): with `saveAtEnd` nothing was saved. When the callback had returned
+ * normally, `result` holds what it returned.
+ */
+export class LockLostError extends RapyerError {
+  override readonly code = 'LOCK_LOST';
+  static override readonly summary = 'the lock was lost';
+  /** What the callback returned (it ran to the end). */
+  result?: unknown;
+}
 /** An argument the library does not support (a Redis too old, a negative power, ...). */
 export class UnsupportedArgumentError extends RapyerError {
   override readonly code = 'UNSUPPORTED';
@@ -107,6 +118,7 @@ export const ERROR_CODES = {
   INVALID_REFRESH_TTL: InvalidRefreshTtlError,
   DUPLICATE_MODEL_NAME: DuplicateModelNameError,
   LOCK_TIMEOUT: LockTimeoutError,
+  LOCK_LOST: LockLostError,
   SCRIPTS_NOT_INITIALIZED: ScriptsNotInitializedError,
   CONNECTION_LOST: ConnectionLostError,
   OUT_OF_MEMORY: OutOfMemoryError,

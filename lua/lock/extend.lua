@@ -2,9 +2,10 @@
 KEYS[1]      the lock key
 ARGV[1]      the owner's token
 ARGV[2]      the new lease in milliseconds
-Reply        1 when extended, 0 when the lock is not held with this token
+Reply        1 when extended, 0 when the lock is not held with this token (expired, another
+             owner's, or a key of another type)
 Errors       none
 Groups       none
 ]]
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if redis.pcall('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0

@@ -11,21 +11,5 @@ TTL          rule 1 (groups meet the mask), rule 2 (created), rule 3 (otherwise 
 ]]
 --@include ttl
 --@include collections
-local pttl = redis.call('PTTL', KEYS[1])          -- -2: no such key, the model is created
-local created = pttl == -2
--- Overwrite in place; the hash must end up holding exactly the payload's N fields. Before HLEN
--- fields, plus the ones HSET added, more than N means fields of an older shape remain: rewrite.
--- (A key of another type is replaced.)
-local before = 0
-if not created then
-  before = redis.pcall('HLEN', KEYS[1])
-  if type(before) ~= 'number' then redis.call('DEL', KEYS[1]); before = 0 end
-end
-if before + rapyer_apply_payload(4) > tonumber(ARGV[4]) then
-  redis.call('DEL', KEYS[1])
-  rapyer_apply_payload(4)
-end
-if not rapyer_refresh(created) and pttl > 0 then
-  for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], pttl) end
-end
-return created and 1 or 0
+--@include save
+return rapyer_save(4)

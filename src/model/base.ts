@@ -9,7 +9,7 @@ import { ValidationError, UnsupportedArgumentError, show } from '../errors.js';
 import { checkPk, mainKey, newId } from '../keys.js';
 import { runScript } from '../runtime/scripts.js';
 import { newIdsBeside } from '../runtime/topology.js';
-import { lockKey, withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
+import { withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
 import { runPipeline } from '../runtime/pipeline.js';
 import { callFor, clientOf, keysOf, type Bind, type ModelStatic as AnyModelStatic } from './calls.js';
 import { ModelCore } from './core.js';
@@ -97,8 +97,10 @@ export class AtomicRedisModel {
   }
 
   /**
-   * Takes the lease lock `action` of this model (README "Locks"), runs fn with the model freshly
-   * loaded (KeyNotFound if it is not stored), saves it after fn when `saveAtEnd`, and releases the lock.
+   * Takes the lease lock `action` of this model (README, Locks), runs fn with the model freshly
+   * loaded (KeyNotFound if it is not stored), and releases the lock; with `saveAtEnd` a normal
+   * return saves the model and releases in one script, only while the lock is still ours.
+   * LockLostError (with `result`) if the lock was lost; an error of fn is never hidden.
    * Forms: alock(fn), alock(action, fn), alock(action, options, fn).
    */
   alock<R>(fn: (model: this, lock: HeldLock) => Promise<R> | R): Promise<R>;
@@ -108,12 +110,12 @@ export class AtomicRedisModel {
     const fn = args.pop() as (model: this, lock: HeldLock) => Promise<R> | R;
     const [action = 'default', options = {}] = args as [string?, LockOptions?];
     const root = this.#root;
-    return withLock(clientOf(staticOf(root)), lockKey(root.key, action), options, async (lock) => {
+    const core = this.#core.root;
+    // saveAtEnd: asave's call, run fenced by withLock (README, Locks)
+    return withLock(clientOf(core.cls), { main: root.key, action }, options, async (lock) => {
       await root.aload();
-      const result = await fn(this, lock);
-      if (options.saveAtEnd) await root.asave();
-      return result;
-    });
+      return fn(this, lock);
+    }, options.saveAtEnd ? () => core.saveCall() : undefined);
   }
 
   /**
@@ -137,9 +139,7 @@ export class AtomicRedisModel {
       await core.saveField(core.prefix.slice(0, -1));
       return this;
     }
-    const schema = core.cls.schema;
-    const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
-    await core.runMethod('AtomicRedisModel.asave', encodePayload(schema, this.key, this.toJSON(), schema.leaves, written));
+    await core.runMethod('AtomicRedisModel.asave', core.savePayload());
     return this;
   }
 

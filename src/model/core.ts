@@ -9,6 +9,7 @@ import { KeyNotFound, ValidationError, show } from '../errors.js';
 import { mainKey } from '../keys.js';
 import { inPipeline, type Reloadable } from '../runtime/pipeline.js';
 import { perform } from '../ops/run.js';
+import type { ScriptCall } from '../runtime/scripts.js';
 import type { MethodName, ResultOf } from '../ops/table.js';
 import { callFor, clientOf, type ModelStatic } from './calls.js';
 import type { Leaf } from './schema.js';
@@ -112,6 +113,20 @@ export class ModelCore implements FieldOwner, Reloadable {
   /** Sets the local values of the given leaves from a trusted tree. */
   applyTree(tree: Tree, leaves: readonly Leaf[]): void {
     for (const l of leaves) this.fieldAt(l.path).setLocal(getPath(tree, l.path));
+  }
+
+  /** The payload of asave: every field of the root model (never a priority queue). */
+  savePayload(): string[] {
+    const root = this.root;
+    const schema = root.cls.schema;
+    const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
+    return encodePayload(schema, root.key, root.toJSON(), schema.leaves, written);
+  }
+
+  /** The script call of asave for the root model (a lock's fenced save runs it). */
+  saveCall(): ScriptCall {
+    const root = this.root;
+    return callFor(root.cls, 'AtomicRedisModel.asave', root.key, root.savePayload());
   }
 
   /** Reloads the whole root model in place. READ. `KeyNotFound` if it is not stored. */

@@ -2,9 +2,9 @@
  * Module-level operations (SPEC §4): models of any class, resolved from the key's prefix.
  * `import * as rapyer from 'rapyer-ts'; await rapyer.aget('Session:{u1}')`.
  */
-import { AtomicRedisModel, clientOf, staticOf, type ModelStatic } from './base.js';
+import { AtomicRedisModel, clientOf, coreOfModel, staticOf, type ModelStatic } from './base.js';
 import { runPipeline } from '../runtime/pipeline.js';
-import { lockKey, withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
+import { withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
 import * as ops from './class-ops.js';
 import { classForKey } from './registry.js';
 import { connect, disconnect, type ConnectionOptions } from '../runtime/connection.js';
@@ -82,7 +82,8 @@ export function apipeline<R>(fn: () => Promise<R> | R): Promise<R> {
 /**
  * Takes the lease lock `action` of the model at `key` and runs fn with that model freshly
  * loaded, or with null when the key holds no model (as the reference does: the lock still
- * guards the key, e.g. while the model is being created). `saveAtEnd` saves a loaded model.
+ * guards the key, e.g. while the model is being created). `saveAtEnd` saves a loaded model,
+ * fenced as model.alock does (LockLostError, and nothing written, if the lock was lost).
  */
 export async function alockFromKey<R>(
   key: string,
@@ -91,12 +92,11 @@ export async function alockFromKey<R>(
   fn: (model: AnyModel | null, lock: HeldLock) => Promise<R> | R,
 ): Promise<R> {
   const { cls } = classForKey<ModelStatic>(key);
-  return withLock(clientOf(cls), lockKey(key, action), options, async (lock) => {
-    const model = await ops.getMany(cls, 'module.aget', [key], true).then((m) => m[0] ?? null);
-    const result = await fn(model, lock);
-    if (options.saveAtEnd && model) await model.asave();
-    return result;
-  });
+  let model: AnyModel | null = null; // saveAtEnd: asave's call, run fenced by withLock (README, Locks)
+  return withLock(clientOf(cls), { main: key, action }, options, async (lock) => {
+    model = await ops.getMany(cls, 'module.aget', [key], true).then((m) => m[0] ?? null);
+    return fn(model, lock);
+  }, options.saveAtEnd ? () => (model ? coreOfModel(model).saveCall() : null) : undefined);
 }
 
 export interface InitOptions extends ConnectionOptions {

@@ -1,11 +1,12 @@
 /**
- * Lease locks (SPEC §7): a key in the model's hash slot holding the owner's random token, set
+ * Lease locks (README, Locks): a key in the model's hash slot holding the owner's random token, set
  * with a lease (PX) so it frees itself if the holder dies; only the token's owner releases or
- * extends it, by script. Waiting polls with a short, jittered back-off up to waitMs.
+ * extends it, by script. Waiting polls with a short, jittered back-off up to waitMs. A lock
+ * that was lost (lease run out) is reported, never silently ignored: LockLostError.
  */
 import { randomBytes } from 'node:crypto';
-import { LockTimeoutError, ValidationError, show } from '../errors.js';
-import { runScript, type Client } from './scripts.js';
+import { LockLostError, LockTimeoutError, RapyerError, ValidationError, show } from '../errors.js';
+import { runScript, type Client, type ScriptCall } from './scripts.js';
 
 export interface LockOptions {
   /** How long the lock lives without a release or an extension (ms). Default 30,000. */
@@ -42,30 +43,112 @@ function positive(name: string, v: unknown, fallback: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Takes the lock (waiting at most waitMs), runs fn, and releases the lock by token. */
-export async function withLock<R>(client: Client, key: string, options: LockOptions, fn: (lock: HeldLock) => Promise<R>): Promise<R> {
+/** What a lock guards: a model's main key and an action (the lock key is lockKey(main, action)). */
+export interface LockTarget {
+  readonly main: string;
+  readonly action: string;
+}
+
+/**
+ * Takes the lock (waiting at most waitMs), runs fn, then ends the lock by token (README, Locks):
+ * - with `save` (saveAtEnd: the model's `model/save` call, built after fn returned; null when
+ *   there is nothing to save, e.g. alockFromKey on a missing model), one
+ *   `lock/save` script writes the model and releases the lock, only while the lock key still
+ *   holds our token; otherwise nothing is written and this rejects with LockLostError;
+ * - without it, `lock/release`; a reply 0 (the lock was no longer ours) rejects with
+ *   LockLostError. Either way `error.result` holds what fn returned.
+ * When fn throws, that error is what this rejects with: the release still runs, and a lost or
+ * failed release is only attached to it, as the non-enumerable property `lockError`.
+ */
+export async function withLock<R>(
+  client: Client,
+  target: LockTarget,
+  options: LockOptions,
+  fn: (lock: HeldLock) => Promise<R>,
+  save?: () => ScriptCall | null,
+): Promise<R> {
+  const key = lockKey(target.main, target.action);
   const leaseMs = positive('leaseMs', options.leaseMs, 30_000);
   const waitMs = positive('waitMs', options.waitMs, 10_000);
   const token = randomBytes(16).toString('hex');
-  const deadline = Date.now() + waitMs;
-  let pause = 5;
-  for (;;) {
-    const taken = await runScript(client, { script: 'lock/acquire', keys: [key], args: [token, String(leaseMs)], label: `${key} lock` });
-    if (taken === 1) break;
-    const left = deadline - Date.now();
-    if (left <= 0) throw new LockTimeoutError(`${key}: lock not free after ${waitMs} ms`);
-    await sleep(Math.min(left, pause * (0.5 + Math.random())));
-    pause = Math.min(pause * 2, 100);
-  }
+  await acquire(client, key, token, leaseMs, waitMs);
   const lock: HeldLock = {
     key,
     token,
     extend: async (ms = leaseMs) =>
       (await runScript(client, { script: 'lock/extend', keys: [key], args: [token, String(positive('leaseMs', ms, leaseMs))], label: `${key} lock extend` })) === 1,
   };
+  let result: R;
   try {
-    return await fn(lock);
-  } finally {
-    await runScript(client, { script: 'lock/release', keys: [key], args: [token], label: `${key} lock release` });
+    result = await fn(lock);
+  } catch (error) {
+    attach(error, await releaseProblem(client, target, key, token));
+    throw error;
   }
+  if (save) {
+    try {
+      const call = save();
+      if (call) {
+        await runScript(client, fenced(call, key, token));
+        return result;
+      }
+    } catch (error) {
+      if (isLost(error)) throw Object.assign(lost(target, 'nothing was saved'), { result });
+      attach(error, await releaseProblem(client, target, key, token)); // the save failed: still free the lock
+      throw error;
+    }
+  }
+  if (!(await release(client, key, token))) throw Object.assign(lost(target, 'it was no longer held at the release'), { result });
+  return result;
+}
+
+async function acquire(client: Client, key: string, token: string, leaseMs: number, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let pause = 5;
+  for (;;) {
+    const taken = await runScript(client, { script: 'lock/acquire', keys: [key], args: [token, String(leaseMs)], label: `${key} lock` });
+    if (taken === 1) return;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new LockTimeoutError(`${key}: lock not free after ${waitMs} ms`);
+    await sleep(Math.min(left, pause * (0.5 + Math.random())));
+    pause = Math.min(pause * 2, 100);
+  }
+}
+
+async function release(client: Client, key: string, token: string): Promise<boolean> {
+  return (await runScript(client, { script: 'lock/release', keys: [key], args: [token], label: `${key} lock release` })) === 1;
+}
+
+/** Releases after a failure: the release's own problem (lost, or its error), or undefined. */
+async function releaseProblem(client: Client, target: LockTarget, key: string, token: string): Promise<unknown> {
+  try {
+    return (await release(client, key, token)) ? undefined : lost(target, 'it was no longer held at the release');
+  } catch (error) {
+    return error;
+  }
+}
+
+/** The model's `model/save` call made fenced: the lock key after the model's keys, the token after the TTL arguments. */
+function fenced(call: ScriptCall, key: string, token: string): ScriptCall {
+  if (call.script !== 'model/save') throw new Error(`${call.label}: saveAtEnd expects a model/save call, got ${call.script}`);
+  return {
+    script: 'lock/save',
+    keys: [...call.keys, key],
+    args: [...call.args.slice(0, 3), token, ...call.args.slice(3)],
+    label: `${call.label} (saveAtEnd, ${key})`,
+  };
+}
+
+/** The script's `RAPYER_LOCK_LOST` reply, whether or not errors.ts maps the code to LockLostError. */
+const isLost = (e: unknown) => e instanceof LockLostError || (e instanceof RapyerError && / lock lost \(/.test(e.message));
+
+function lost(target: LockTarget, what: string): LockLostError {
+  return new LockLostError(`${target.main}: the lock ${show(target.action)} was lost (its lease ran out, or the key was taken or replaced); ${what}`);
+}
+
+/** Puts the release's problem on the error the caller gets (never replacing that error). */
+function attach(error: unknown, problem: unknown): void {
+  if (problem === undefined || typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
+  if (Object.prototype.hasOwnProperty.call(error, 'lockError')) return;
+  Object.defineProperty(error, 'lockError', { value: problem, enumerable: false, configurable: true, writable: true });
 }
