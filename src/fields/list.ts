@@ -82,6 +82,27 @@ export class RedisList<T> extends Array<T> {
     this.length = 0;
   }
 
+  /**
+   * The stored item at index `i` (Python: negative counts from the end) (READ); KeyError out of
+   * range. The local copy is left as it is.
+   */
+  async aget(i: number): Promise<T> {
+    this.#c.checkIndex(i);
+    const raw = (await this.#c.run('RedisList.aget', [String(i)])) as string;
+    return this.#c.decodeItem(i, raw) as T;
+  }
+
+  /**
+   * The stored items of the slice `[start:stop]` (Python's rules: negative bounds count from the
+   * end, then clamp; omitted bounds take the whole side) (READ). The local copy is left as it is.
+   */
+  async aslice(start?: number, stop?: number): Promise<T[]> {
+    if (start !== undefined) this.#c.checkIndex(start, 'start');
+    if (stop !== undefined) this.#c.checkIndex(stop, 'stop');
+    const raws = (await this.#c.run('RedisList.aslice', [start === undefined ? '' : String(start), stop === undefined ? '' : String(stop)])) as string[];
+    return raws.map((r, n) => this.#c.decodeItem(n, r) as T);
+  }
+
   /** Reloads this list alone from Redis (READ) and returns its items. */
   async aload(): Promise<T[]> {
     return (await this.#c.owner.loadField(this.path)) as T[];

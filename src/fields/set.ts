@@ -38,6 +38,22 @@ export class RedisSet<T> extends Set<T> {
     this.#put(code, x);
   }
 
+  /** Adds many members in Redis, in one script (UPDATE|APPEND), and locally. */
+  async aaddMany(items: Iterable<T>): Promise<void> {
+    const xs = this.#c.spec.listItems(this.#c.where, [...items]) as T[];
+    const codes = xs.map((x, i) => this.#c.encodeItem(i, x));
+    if (codes.length > 0) await this.#c.run('RedisSet.aaddMany', codes);
+    xs.forEach((x, i) => this.#put(codes[i]!, x));
+  }
+
+  /** Every stored member (READ), as a Set; the local copy becomes the stored one. */
+  async amembers(): Promise<Set<T>> {
+    const raws = (await this.#c.run('RedisSet.amembers', [])) as string[];
+    const items = raws.map((r, i) => this.#c.decodeItem(i, r) as T);
+    this.setLocal(items);
+    return new Set(items);
+  }
+
   /** Removes a member from Redis (UPDATE|ERASE) and locally; true when Redis had it. */
   async aremove(item: T): Promise<boolean> {
     const code = this.#c.encodeItem(0, this.#c.checkItem(0, item));
