@@ -63,10 +63,13 @@ export class RedisPriorityQueue<T> extends BaseRedisType {
     return out;
   }
 
-  /** Removes `value` (UPDATE|ERASE); true when it was there. */
+  /**
+   * Removes `value` (UPDATE|ERASE); true when the stored queue had it. Inside a pipeline it runs
+   * at once, like apop, so that it answers from the stored queue.
+   */
   async aremove(value: T): Promise<boolean> {
     const reply = await this.#c.run('RedisPriorityQueue.aremove', [this.#c.encodeItem(0, value)]);
-    return typeof reply === 'number' ? reply === 1 : true;
+    return Number(reply) === 1;
   }
 
   /** Empties the queue (UPDATE|ERASE). */

@@ -7,7 +7,6 @@ import { CollectionCore, CollectionSpec, type AnyCollection, type CollectionOpti
 import type { FieldOwner } from './base.js';
 import type { AnyField, FieldSpec, MakeHandle } from './spec.js';
 import type { ScalarHandle } from './scalar.js';
-import { QUEUED } from '../runtime/pipeline.js';
 
 export class RedisSet<T> extends Set<T> {
   readonly #c: CollectionCore;
@@ -39,12 +38,15 @@ export class RedisSet<T> extends Set<T> {
     this.#put(code, x);
   }
 
-  /** Removes a member from Redis (UPDATE|ERASE) and locally; true when Redis had it. */
+  /**
+   * Removes a member from Redis (UPDATE|ERASE) and locally; true when Redis had it. Inside a
+   * pipeline it runs at once, like apop, so that it answers from the stored set.
+   */
   async aremove(item: T): Promise<boolean> {
     const code = this.#c.encodeItem(0, this.#c.checkItem(0, item));
     const reply = await this.#c.run('RedisSet.aremove', [code]);
-    const local = this.#drop(code);
-    return reply === QUEUED ? local : Number(reply) > 0;
+    this.#drop(code);
+    return Number(reply) > 0;
   }
 
   /** Removes and returns a random member from Redis (READ|UPDATE|ERASE); null when it is empty. */

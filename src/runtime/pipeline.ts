@@ -104,10 +104,10 @@ const WRITES = 4 | 8 | 16 | 32 | 64 | 128; // CREATE UPDATE APPEND DELETE ERASE 
 
 /**
  * Whether a method queues inside a pipeline: writes do; reads, and removals that must return a
- * stored item (apop, apopitem), run at once, as in the reference; so do duplicates, which
- * return the copies.
+ * stored item (apop, apopitem) or say whether it was stored (aremove), run at once, as in the
+ * reference; so do duplicates, which return the copies.
  */
 export function queuesInPipeline(method: string, groups: number): boolean {
   if ((groups & WRITES) === 0) return false;
-  return !/\.(apop|apopitem|aduplicate|aduplicateMany)$/.test(method);
+  return !/\.(apop|apopitem|aremove|aduplicate|aduplicateMany)$/.test(method);
 }

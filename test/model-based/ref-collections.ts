@@ -185,10 +185,10 @@ export function refSet(ref: Ref, pk: Pk, op: SetOp): unknown {
   switch (op.m) {
     case 'aadd': ref.script(pk, U | A, true, add(op.x)); local.add(op.x); return undefined;
     case 'add': local.add(op.x); ref.queueOnly(pk, U | A, add(op.x)); return undefined;
-    case 'aremove': {
-      const r = ref.script(pk, U | E, true, remove(op.x));
-      const had = local.delete(op.x);
-      return r === QUEUED ? had : r;
+    case 'aremove': { // runs at once inside a pipeline too: it answers from the stored set
+      const r = ref.script(pk, U | E, false, remove(op.x));
+      local.delete(op.x);
+      return r;
     }
     case 'delete': ref.queueOnly(pk, U | E, remove(op.x)); return local.delete(op.x);
     case 'apop': {
@@ -238,8 +238,8 @@ export function refPq(ref: Ref, pk: Pk, op: PqOp): unknown {
     case 'asize': return pqRead(ref, pk, (s) => s.jobs.size);
     case 'aitems': return pqRead(ref, pk, (s) => pqItems(s).map(([v, p]) => [v, num(p)]));
     case 'aremove': {
-      const r = ref.script(pk, U | E, true, (c) => { const had = c.s.jobs.delete(op.v); c.refresh(); return had; });
-      return r === QUEUED ? true : r;
+      // runs at once inside a pipeline too: it answers from the stored queue
+      return ref.script(pk, U | E, false, (c) => { const had = c.s.jobs.delete(op.v); c.refresh(); return had; });
     }
     case 'aclear': ref.script(pk, U | E, true, (c) => { c.s.jobs = new Map(); c.refresh(); }); return undefined;
   }
