@@ -94,6 +94,11 @@ export const METHODS = {
   'RedisList.insert': { script: 'list/insert', groups: UPDATE | APPEND },
   'RedisList.clear': { script: 'collection/clear', groups: UPDATE | ERASE },
   'RedisList.removeRange': { script: 'list/remove-range', groups: UPDATE | ERASE },
+  // Array's mutators, checked and queued like the sync method they behave as (docs/collections.md).
+  'RedisList.push': { script: 'list/append', groups: UPDATE | APPEND },
+  'RedisList.unshift': { script: 'list/insert', groups: UPDATE | APPEND },
+  'RedisList.pop': { script: 'list/remove-range', groups: UPDATE | ERASE },
+  'RedisList.shift': { script: 'list/remove-range', groups: UPDATE | ERASE },
   'RedisDict.asetItem': { script: 'dict/set-item', groups: UPDATE },
   'RedisDict.adelItem': { script: 'dict/del-item', groups: UPDATE | ERASE },
   'RedisDict.aupdate': { script: 'dict/update', groups: UPDATE },
@@ -103,6 +108,9 @@ export const METHODS = {
   'RedisDict.setItem': { script: 'dict/set-item', groups: UPDATE },
   'RedisDict.update': { script: 'dict/update', groups: UPDATE },
   'RedisDict.clear': { script: 'collection/clear', groups: UPDATE | ERASE },
+  // Map's mutators: set as setItem; delete removes a key, absent or not (dict/del-item, ARGV[6] = '1').
+  'RedisDict.set': { script: 'dict/set-item', groups: UPDATE },
+  'RedisDict.delete': { script: 'dict/del-item', groups: UPDATE | ERASE },
   // RedisSet is not in action-groups.json: groups chosen like the list's (docs/collections.md).
   'RedisSet.aadd': { script: 'set/add', groups: UPDATE | APPEND },
   'RedisSet.aremove': { script: 'set/remove', groups: UPDATE | ERASE },

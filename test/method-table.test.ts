@@ -24,9 +24,16 @@ const BUILT_SOURCES = [
 
 /**
  * Rows of a source that the JSON knows but of a method the reference does not list, with the
- * mask they must have. Empty today: every row of a JSON source is a reference method.
+ * mask they must have: the Array and Map mutators, with the mask of the method they behave as.
  */
-const EXTRA_ROWS: Record<string, number> = {};
+const EXTRA_ROWS: Record<string, number> = {
+  'RedisList.push': ActionGroup.UPDATE | ActionGroup.APPEND, // extend
+  'RedisList.unshift': ActionGroup.UPDATE | ActionGroup.APPEND, // insert
+  'RedisList.pop': ActionGroup.UPDATE | ActionGroup.ERASE, // removeRange
+  'RedisList.shift': ActionGroup.UPDATE | ActionGroup.ERASE, // removeRange
+  'RedisDict.set': ActionGroup.UPDATE, // setItem
+  'RedisDict.delete': ActionGroup.UPDATE | ActionGroup.ERASE, // adelItem
+};
 
 type GroupName = Exclude<keyof typeof ActionGroup, 'all'>;
 type GroupsJson = Record<GroupName, Record<string, string[]>>;
