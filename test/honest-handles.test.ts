@@ -42,7 +42,7 @@ function expectRefused(fn: () => unknown, member: RegExp): void {
   expect(message).to.include('Honest:{h1}');
   expect(message).to.match(/tags/);
   expect(message).to.match(member);
-  expect(message).to.match(/use |store it/);
+  expect(message).to.match(/use |store it|must stay writable/);
 }
 
 /** Every refused RedisList member, each as a call and the name its error must give. */
@@ -59,6 +59,8 @@ function refusedListMembers(list: RedisList<string>): [() => unknown, RegExp][] 
     [() => Object.defineProperty(list, 0, { value: 'z' }), /defineProperty\(list, "0"\)/],
     [() => Object.defineProperty(list, 'length', { value: 1 }), /defineProperty\(list, "length"\)/],
     [() => { loose[-1] = 'z'; }, /list\[-1\] = x.*setItem\(-1, x\)/],
+    [() => Object.freeze(list), /preventExtensions \/ seal \/ freeze/],
+    [() => Object.seal(list), /preventExtensions \/ seal \/ freeze/],
     [() => { list.length = 5; }, /list\.length = 5/],
   ];
 }
@@ -155,6 +157,8 @@ describe('honest collection handles', () => {
       for (const [fn, member] of refusedListMembers(m.tags)) expectRefused(fn, member);
       expect([...m.tags]).to.deep.equal(['a', 'b', 'c']);
       expect(m.tags.length).to.equal(3);
+      expect(Object.isExtensible(m.tags)).to.equal(true);
+      m.tags.append('d'); // still writable after the refused freeze
       expect(await storedTags()).to.deep.equal(['a', 'b', 'c']);
     });
 

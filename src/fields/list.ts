@@ -310,7 +310,10 @@ function elementKey(prop: string | symbol): number | null {
   return Number.isInteger(n) && String(n) === prop ? n : null;
 }
 
-/** Only element keys and `length` do any work; everything else goes straight to the array. */
+/**
+ * Only element keys and `length` do any work; everything else goes straight to the array.
+ * preventExtensions (freeze, seal) is refused: the library's own updates must still apply.
+ */
 const HANDLER: ProxyHandler<RedisList<unknown>> = {
   set(target, prop, value, receiver) {
     if (prop === 'length') {
@@ -334,6 +337,9 @@ const HANDLER: ProxyHandler<RedisList<unknown>> = {
       throw refused(st(target).c, `Object.defineProperty(list, ${JSON.stringify(prop)})`, 'use setItem(i, x), append or removeRange');
     }
     return Reflect.defineProperty(target, prop, descriptor);
+  },
+  preventExtensions(target) {
+    throw refused(st(target).c, 'Object.preventExtensions / seal / freeze', 'the local copy must stay writable for the library\'s own updates');
   },
 };
 
