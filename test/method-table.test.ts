@@ -25,10 +25,16 @@ const BUILT_SOURCES = [
 
 /**
  * Rows of a source that the JSON knows but of a method the reference does not list, with the
- * mask they must have.
+ * mask they must have: the Array and Map mutators, with the mask of the method they behave as,
+ * and reads of the reference's list API that its ActionGroup table does not list.
  */
 const EXTRA_ROWS: Record<string, number> = {
-  // Reads of the reference's list API that its ActionGroup table does not list: READ.
+  'RedisList.push': ActionGroup.UPDATE | ActionGroup.APPEND, // extend
+  'RedisList.unshift': ActionGroup.UPDATE | ActionGroup.APPEND, // insert
+  'RedisList.pop': ActionGroup.UPDATE | ActionGroup.ERASE, // removeRange
+  'RedisList.shift': ActionGroup.UPDATE | ActionGroup.ERASE, // removeRange
+  'RedisDict.set': ActionGroup.UPDATE, // setItem
+  'RedisDict.delete': ActionGroup.UPDATE | ActionGroup.ERASE, // adelItem
   'RedisList.aget': ActionGroup.READ,
   'RedisList.aslice': ActionGroup.READ,
 };

@@ -7,7 +7,7 @@ ARGV[5]      the dict key (any string)
 ARGV[6]      the encoded value
 Reply        1
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       RedisDict.asetItem, RedisDict.setItem: UPDATE
+Groups       RedisDict.asetItem, RedisDict.setItem, RedisDict.set: UPDATE
 TTL          rule 1; else rule 4 when the write (re)created the dict's key
 ]]
 --@include ttl

@@ -7,7 +7,7 @@ ARGV[5..]    the encoded items, in order (none: nothing is pushed)
 Reply        the list's new length
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
 Groups       RedisList.aappend, RedisList.aextend, RedisList.iadd, RedisList.append,
-             RedisList.extend: UPDATE|APPEND
+             RedisList.extend, RedisList.push: UPDATE|APPEND
 TTL          rule 1; else rule 4 when the push (re)created the list's key
 ]]
 --@include ttl

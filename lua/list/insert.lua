@@ -7,7 +7,7 @@ ARGV[5]      the index (negative counts from the end; clamped to 0 .. length)
 ARGV[6]      the encoded item
 Reply        the position the item now has (0-based)
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       RedisList.ainsert, RedisList.insert: UPDATE|APPEND
+Groups       RedisList.ainsert, RedisList.insert, RedisList.unshift: UPDATE|APPEND
 TTL          rule 1; else rule 4 when the insert (re)created the list's key
 ]]
 --@include ttl

@@ -7,7 +7,7 @@ ARGV[5]      start ('' = 0); negative counts from the end; clamped to 0 .. lengt
 ARGV[6]      stop ('' = length); the same rules; nothing is removed when stop <= start
 Reply        the number of items removed
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       RedisList.removeRange: UPDATE|ERASE
+Groups       RedisList.removeRange, RedisList.pop, RedisList.shift: UPDATE|ERASE
 TTL          rule 1 (the key is only shortened, never created)
 ]]
 --@include ttl

@@ -2,7 +2,8 @@
  * RedisDict<V>: a dict field with string keys, stored in a Redis hash `${main}:${path}` whose
  * fields are the dict keys, raw (any string is a valid key and names only a field of that hash:
  * no key can reach another field or key) and whose values are the items' JSON texts.
- * It is a Map<string, V> holding the local copy; `set` checks the value.
+ * It is a Map<string, V> holding the local copy. Every mutator is checked and, inside a pipeline,
+ * queued: `set` behaves as setItem, `delete` removes a key whether or not Redis has it, `clear`.
  */
 import { CollectionCore, CollectionSpec, type AnyCollection, type CollectionOptions, type ItemOf } from './collection.js';
 import type { FieldOwner } from './base.js';
@@ -31,11 +32,6 @@ export class RedisDict<V> extends Map<string, V> {
     return this.#c.spec;
   }
 
-  /** Map.set, with the key and the value checked (ValidationError). Local only. */
-  override set(key: string, value: V): this {
-    const k = this.#c.spec.checkKey(this.#c.where, key);
-    return super.set(k, this.#c.checkItem(k, value) as V);
-  }
 
   // ---- async: one script each, the local copy follows ----
 
@@ -134,6 +130,30 @@ export class RedisDict<V> extends Map<string, V> {
   override clear(): void {
     super.clear();
     this.#c.queue('RedisDict.clear', []);
+  }
+
+  /** Map.set: setItem (the key and the value checked, queued inside a pipeline); returns the dict. */
+  override set(key: string, value: V): this {
+    const [k, v] = this.#entry(key, value);
+    super.set(k, v);
+    this.#c.queue('RedisDict.set', [k, this.#c.encodeItem(k, v)]);
+    return this;
+  }
+
+  /**
+   * Map.delete: true when the local copy had the key. Inside a pipeline it queues the removal of
+   * the stored key, which is no error when Redis does not have it. A key that cannot be stored
+   * (not a string, a lone surrogate) is in neither: false, nothing queued.
+   */
+  override delete(key: string): boolean {
+    let k: string;
+    try {
+      k = this.#c.spec.checkKey(this.#c.where, key);
+    } catch {
+      return false;
+    }
+    this.#c.queue('RedisDict.delete', [k, '1']);
+    return super.delete(k);
   }
 
   // ---- the model's side ----

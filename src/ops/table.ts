@@ -75,6 +75,11 @@ const TABLE = {
   'RedisList.insert': op('list/insert', UPDATE | APPEND),
   'RedisList.clear': op('collection/clear', UPDATE | ERASE),
   'RedisList.removeRange': op('list/remove-range', UPDATE | ERASE),
+  // Array mutators of RedisList, each behaving as the method named (docs/collections.md).
+  'RedisList.push': op('list/append', UPDATE | APPEND), // extend
+  'RedisList.unshift': op('list/insert', UPDATE | APPEND), // insert at 0, 1, …
+  'RedisList.pop': op('list/remove-range', UPDATE | ERASE), // removeRange(-1)
+  'RedisList.shift': op('list/remove-range', UPDATE | ERASE), // removeRange(0, 1)
   'RedisList.aget': op('list/get', READ),
   'RedisList.aslice': op('list/slice', READ),
   'RedisDict.asetItem': op('dict/set-item', UPDATE),
@@ -86,6 +91,9 @@ const TABLE = {
   'RedisDict.setItem': op('dict/set-item', UPDATE),
   'RedisDict.update': op('dict/update', UPDATE),
   'RedisDict.clear': op('collection/clear', UPDATE | ERASE),
+  // Map mutators of RedisDict: set behaves as setItem, delete as a removal that may miss.
+  'RedisDict.set': op('dict/set-item', UPDATE),
+  'RedisDict.delete': op('dict/del-item', UPDATE | ERASE),
   // RedisSet is not in the reference's table: groups chosen like the list's (docs/collections.md).
   'RedisSet.aadd': op('set/add', UPDATE | APPEND),
   'RedisSet.aremove': op('set/remove', UPDATE | ERASE, { ...NOW, decode: (r) => Number(r) > 0 }),
