@@ -36,6 +36,11 @@ export class UnsupportedArgumentError extends RapyerError {}
  * (never twice: the library does not let ioredis send it again). Read the model to know.
  */
 export class ConnectionLostError extends RapyerError {}
+/**
+ * init() could not reach the server and load the scripts within `connectTimeoutMs` (or the
+ * client closed before it was ready); a connection init opened from a URL is closed.
+ */
+export class ConnectionTimeoutError extends RapyerError {}
 /** Redis is above `maxmemory` (policy noeviction) and refused the write; nothing was written. */
 export class OutOfMemoryError extends RapyerError {}
 
