@@ -174,16 +174,19 @@ async function readyAndPreload(client: Client, timeoutMs: number, lastError: () 
   }
 }
 
-/** Closes a connection the library opened: gracefully when it is up, at once otherwise. */
+/**
+ * Closes a connection the library opened: gracefully (QUIT, after the replies in flight) when it
+ * is up, at once otherwise; resolves once it has ended.
+ */
 async function closeOwned(client: Client): Promise<void> {
   if (client.status === 'end') return;
-  if (client.status === 'ready') {
-    try {
-      await client.quit();
-      return;
-    } catch { /* fall through */ }
-  }
-  client.disconnect();
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => { timer = setTimeout(() => { client.disconnect(); resolve(); }, 2000); });
+  await Promise.race([ended, late]);
+  clearTimeout(timer);
 }
 
 /**
@@ -194,7 +197,9 @@ export async function connect(options: ConnectionOptions): Promise<Client> {
   const { redis, timeoutMs } = checkOptions(options); // throws before any I/O
   const call = ++calls;
   const owned = typeof redis === 'string';
-  const client: Client = typeof redis === 'string' ? new Redis(redis, { connectTimeout: timeoutMs }) : redis;
+  // disconnectTimeout: ioredis otherwise keeps a 2 s timer alive after closing a connection
+  // whose socket had already failed (init giving up on an unreachable server).
+  const client: Client = typeof redis === 'string' ? new Redis(redis, { connectTimeout: timeoutMs, disconnectTimeout: 200 }) : redis;
   let last: Error | null = null;
   const onError = (e: Error) => { last = e; };
   client.on('error', onError);
