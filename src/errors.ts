@@ -95,6 +95,14 @@ export class ConnectionLostError extends RapyerError {
   override readonly code = 'CONNECTION_LOST';
   static override readonly summary = 'the connection was lost';
 }
+/**
+ * init() could not reach the server and load the scripts within `connectTimeoutMs` (or the
+ * client closed before it was ready); a connection init opened from a URL is closed.
+ */
+export class ConnectionTimeoutError extends RapyerError {
+  override readonly code = 'CONNECTION_TIMEOUT';
+  static override readonly summary = 'the server could not be reached in time';
+}
 /** Redis is above `maxmemory` (policy noeviction) and refused the write; nothing was written. */
 export class OutOfMemoryError extends RapyerError {
   override readonly code = 'OUT_OF_MEMORY';
@@ -121,6 +129,7 @@ export const ERROR_CODES = {
   LOCK_LOST: LockLostError,
   SCRIPTS_NOT_INITIALIZED: ScriptsNotInitializedError,
   CONNECTION_LOST: ConnectionLostError,
+  CONNECTION_TIMEOUT: ConnectionTimeoutError,
   OUT_OF_MEMORY: OutOfMemoryError,
   REDIS: RedisError,
 } as const;

@@ -106,7 +106,11 @@ export interface InitOptions extends ConnectionOptions {
   readonly models?: readonly { readonly Meta: ModelStatic['Meta']; readonly modelName: string }[];
 }
 
-/** Connects, preloads every script on every master, and binds the given models. */
+/**
+ * Connects, preloads every script on every master (within `connectTimeoutMs`, else
+ * ConnectionTimeoutError), and binds the given models. A second call replaces the first, closing
+ * the connection the first opened from a URL; a wrong `redis` is refused before any I/O.
+ */
 export async function init(options: InitOptions): Promise<void> {
   await connect(options);
   for (const m of options.models ?? []) {
@@ -118,7 +122,10 @@ export async function init(options: InitOptions): Promise<void> {
   }
 }
 
-/** Releases what init made (closes the connection when init opened it from a URL). */
+/**
+ * Releases what init made: closes the connection init opened from a URL (waiting for the replies
+ * in flight) and any still opening. A client you gave to init stays open: close it yourself.
+ */
 export async function teardown(): Promise<void> {
   await disconnect();
 }

@@ -43,6 +43,11 @@ function rejectUnanswered(client: Redis): void {
   while (queue.length > 0) queue.shift()?.command.reject(new ConnectionLostError('Connection is closed.'));
 }
 
+/** Whether prepareClient already ran on this client. */
+export function isPrepared(client: Client): boolean {
+  return prepared.has(client);
+}
+
 /** Makes a client safe before its first script (see above); idempotent and cheap to repeat. */
 export function prepareClient(client: Client): void {
   if (prepared.has(client)) return;
