@@ -1,7 +1,7 @@
 /**
  * npm run test:soak [-- --ops N] [--seconds S] [--concurrency C]
  *
- * The soak test (issue 7): 1,000,000 mixed operations (increments, saves, loads, updates,
+ * The soak test: 1,000,000 mixed operations (increments, saves, loads, updates,
  * finds, list/dict/set operations, pipelines on one model and on two) against an embedded
  * redis-server it starts on a free loopback port, then the heap growth between a warmed-up start
  * and the end, both measured after global.gc(). Bounded in count (--ops) and in time

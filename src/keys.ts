@@ -1,5 +1,5 @@
 /**
- * The key scheme (SPEC §8): a model's main key is `${name}:{${pk}}` and each collection field
+ * The key scheme (README, Storage layout): a model's main key is `${name}:{${pk}}` and each collection field
  * lives in `${name}:{${pk}}:${path}`. The braces are the hash tag, so every key of a model is
  * in one slot. Every key reaches a script through KEYS.
  */

@@ -1,4 +1,4 @@
--- TTL step (SPEC §5), shared by every script that may refresh.
+-- TTL step (README, TTL rules), shared by every script that may refresh.
 -- ARGV[1] = the operation's action groups, ARGV[2] = the model's refreshTtl mask,
 -- ARGV[3] = the model's TTL in milliseconds, or '' when the model has none.
 -- KEYS = every key of the model (main hash first).

@@ -1,4 +1,4 @@
---[[ lock/acquire: take a lease lock if it is free (alock, alockFromKey; SPEC §7).
+--[[ lock/acquire: take a lease lock if it is free (alock, alockFromKey; README, Locks).
 KEYS[1]      the lock key, `${main}:lock:${action}` (the model's hash slot)
 ARGV[1]      the owner's token
 ARGV[2]      the lease in milliseconds (the lock frees itself if the holder dies)

@@ -1,4 +1,4 @@
---[[ pipeline/batch: apply the queued operations of one hash slot, all or nothing (SPEC §6).
+--[[ pipeline/batch: apply the queued operations of one hash slot, all or nothing (README, Pipelines).
 Each operation runs the same Lua code as its own script (the build puts every operation
 script here as OPS[name](KEYS, ARGV)), one after the other. Every key is first snapshotted
 (DUMP + PTTL); when an operation fails, every key is restored and the error names it, so a

@@ -20,7 +20,7 @@ export interface Goal {
   readonly atLeast: number;
 }
 
-/** The goals of issue 5: rapyer-ts's ops/s at least `atLeast` × the baseline's. */
+/** The benchmark goals: rapyer-ts's ops/s at least `atLeast` × the baseline's. */
 export const GOALS: readonly Goal[] = [
   { workload: 'incr-conc', versus: 'raw-script', atLeast: 0.9 },
   { workload: 'incr-seq', versus: 'two-round-trips', atLeast: 1.6 },

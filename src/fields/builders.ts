@@ -1,5 +1,5 @@
 /**
- * `field.*`: the field builders of SPEC §3. Each returns a FieldSpec whose phantom types give
+ * `field.*`: the field builders of README, Models and fields. Each returns a FieldSpec whose phantom types give
  * the value, handle and constructor-input types of the field.
  */
 import { FieldSpec, type FieldOptions, type JsonValue, type Nullable, type Required, type AnyField, type MakeHandle } from './spec.js';
@@ -65,7 +65,7 @@ export const field = {
   priorityQueue: priorityQueueField,
 };
 
-/** A nested model, stored in its parent's keys under `${name}.` (SPEC §8). */
+/** A nested model, stored in its parent's keys under `${name}.` (README, Storage layout). */
 export function modelField<S extends Shape, M extends ModelClass<S>, const O extends FieldOptions<unknown> = {}>(
   model: M & ModelClass<S>,
   options?: O,

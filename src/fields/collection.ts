@@ -2,7 +2,7 @@
  * What the collection fields share: their spec (CollectionSpec: items checked, encoded and
  * decoded with the inner scalar spec) and the link of a handle to its model (CollectionCore).
  *
- * Storage (SPEC §8): each collection lives in its own key `${main}:${path}`: a list in a Redis
+ * Storage (README, Storage layout): each collection lives in its own key `${main}:${path}`: a list in a Redis
  * list, a dict in a hash (dict keys are the raw hash fields), a set in a set, a priority queue
  * in a sorted set. Every item is stored as the same JSON text as a scalar of the inner kind.
  */

@@ -1,5 +1,5 @@
 /**
- * A model's configuration (SPEC §3): its TTL, its refreshTtl mask and optionally its own client.
+ * A model's configuration (README, Models and fields): its TTL, its refreshTtl mask and optionally its own client.
  * Each model class has its own Meta; a change applies to the next operation.
  */
 import { ActionGroup } from '../actions.js';

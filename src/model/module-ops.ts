@@ -1,5 +1,5 @@
 /**
- * Module-level operations (SPEC §4): models of any class, resolved from the key's prefix.
+ * Module-level operations (README, API): models of any class, resolved from the key's prefix.
  * `import * as rapyer from 'rapyer-ts'; await rapyer.aget('Session:{u1}')`.
  */
 import { AtomicRedisModel, clientOf, coreOfModel, staticOf, type ModelStatic } from './base.js';
@@ -73,7 +73,8 @@ export async function adeleteMany(...keysOrModels: (string | AnyModel)[]): Promi
 
 /**
  * Runs fn with a pipeline open: writes of any models queue, and when fn returns the queued
- * operations of each hash slot are applied atomically, one command per slot (SPEC §6).
+ * operations are applied atomically: one script on a single server, one per hash slot on a
+ * Cluster (README, Pipelines).
  */
 export function apipeline<R>(fn: () => Promise<R> | R): Promise<R> {
   return runPipeline(async () => fn());

@@ -1,7 +1,7 @@
 /**
  * A model's schema, flattened for storage: scalar leaves live in the main hash under their
  * dotted path; collection fields live in their own keys. Nested models add their fields under
- * `${name}.` (SPEC §8).
+ * `${name}.` (README, Storage layout).
  */
 import type { AnyField } from '../fields/spec.js';
 import { ValidationError, show } from '../errors.js';

@@ -1,4 +1,4 @@
-/** The static types of models: what defineModel's shape turns into (SPEC §3, inference). */
+/** The static types of models: what defineModel's shape turns into (README, Models and fields, inference). */
 import type { AtomicRedisModel } from './base.js';
 import type { ModelMeta } from './meta.js';
 import type { ModelSchema, Shape } from './schema.js';

@@ -1,5 +1,5 @@
 /**
- * Exactly-once across a lost connection (issue 7). When a connection closes, Redis may or may not
+ * Exactly-once across a lost connection. When a connection closes, Redis may or may not
  * have run the commands whose replies had not arrived: it runs a command, then loses its reply
  * with the socket (CLIENT KILL, a network cut). ioredis, by default
  * (`autoResendUnfulfilledCommands: true`), sends those commands again after it reconnects, so a
