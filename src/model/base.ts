@@ -12,7 +12,7 @@ import { newIdsBeside } from '../runtime/topology.js';
 import { withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
 import { runPipeline } from '../runtime/pipeline.js';
 import { callFor, clientOf, keysOf, type Bind, type ModelStatic as AnyModelStatic } from './calls.js';
-import { ModelCore } from './core.js';
+import { ModelCore, coreOf } from './core.js';
 import type { Leaf } from './schema.js';
 import { decodeModel, encodePayload, getPath, luaKind, setPath, type Tree } from './storage.js';
 
@@ -28,16 +28,11 @@ export function staticOf(model: AtomicRedisModel): ModelStatic {
 
 /** The internal side of a model instance (src/model/core.ts). */
 export function coreOfModel(model: AtomicRedisModel): ModelCore {
-  return AtomicRedisModel.coreOf(model);
+  return coreOf(model)!;
 }
 
 export class AtomicRedisModel {
   readonly #core: ModelCore;
-
-  /** @internal The core of an instance, for the library's own modules (see coreOfModel). */
-  static coreOf(model: AtomicRedisModel): ModelCore {
-    return model.#core;
-  }
 
   constructor(input: object = {}, bind: Bind = {}) {
     const cls = staticOf(this);
