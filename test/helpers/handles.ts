@@ -35,8 +35,11 @@ export function describeActiveHandles(): string[] {
 export function reportIfStillRunning(afterMs = 10000): void {
   const timer = setInterval(() => {
     const lines = describeActiveHandles();
-    process.stderr.write(`\nthe test run ended ${afterMs} ms ago but the process is still running; active handles:\n`
-      + `${lines.map((l) => `  ${l}`).join('\n') || '  (none: a pending timer or request)'}\n`);
+    // Resource types (a reconnecting client shows as a Timeout between its attempts).
+    const resources = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    process.stderr.write(`\nthe test run ended ${afterMs} ms ago but the process is still running; `
+      + `active resources: ${resources.join(', ') || 'none'}; handles:\n`
+      + `${lines.map((l) => `  ${l}`).join('\n') || '  (none)'}\n`);
   }, afterMs);
   timer.unref();
 }
