@@ -15,6 +15,7 @@ import { preloadScripts } from '../src/runtime/connection.js';
 import { startServer, type TestServer } from './helpers/server.js';
 import { ACL_AUTH, ACL_USER, SCRIPT_COMMANDS, aclEnabled, aclRules } from './helpers/acl.js';
 import { libraryClient, testClient, testTopology } from './helpers/hooks.js';
+import { closeAll } from './helpers/handles.js';
 import { checkInvariants } from './helpers/invariants.js';
 
 class Shop extends defineModel('AclShop', {
@@ -44,9 +45,7 @@ describe('least privilege: an ACL user with only the commands the library needs'
   });
   after(async () => {
     Shop.Meta.redis = null;
-    lib.disconnect();
-    admin.disconnect();
-    await server.stop();
+    await closeAll(() => lib?.disconnect(), () => admin?.disconnect(), () => server?.stop());
   });
 
   it('runs every kind of operation, pipelines, locks and the NOSCRIPT fallback, with nothing refused', async () => {

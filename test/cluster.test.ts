@@ -196,17 +196,20 @@ describe('cluster: slots and scripts', () => {
     // aduplicate picks ids in the source's slot on a Cluster (COPY cannot cross slots).
     for (const prefix of ['', 'app:', '{tenant}:', 'x{}:', 'a{b:']) {
       const c = new Cluster([...cluster.startupNodes], { keyPrefix: prefix, lazyConnect: true });
-      for (const pk of ['u1', 'zzz', '01JABCDEF']) {
-        const src = `ClusterItem:{${pk}}`;
-        const ids = newIdsBeside(c, src, 20);
-        expect(new Set(ids).size).to.equal(20);
-        expect([...ids].sort()).to.deep.equal(ids);
-        for (const id of ids) {
-          expect(id).to.match(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-          expect(keySlot(`${prefix}ClusterItem:{${id}}`), `${prefix} ${id}`).to.equal(keySlot(prefix + src));
+      try {
+        for (const pk of ['u1', 'zzz', '01JABCDEF']) {
+          const src = `ClusterItem:{${pk}}`;
+          const ids = newIdsBeside(c, src, 20);
+          expect(new Set(ids).size).to.equal(20);
+          expect([...ids].sort()).to.deep.equal(ids);
+          for (const id of ids) {
+            expect(id).to.match(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+            expect(keySlot(`${prefix}ClusterItem:{${id}}`), `${prefix} ${id}`).to.equal(keySlot(prefix + src));
+          }
         }
+      } finally {
+        c.disconnect();
       }
-      c.disconnect();
     }
   });
 });

@@ -92,8 +92,13 @@ async function replicaOf(cluster: TestCluster, master: Redis): Promise<Redis> {
   const masterId = String(await master.cluster('MYID'));
   for (const n of cluster.nodes.filter((x) => x.role === 'replica')) {
     const admin = new Redis({ host: n.host, port: n.port });
-    const myself = String(await admin.cluster('NODES')).split('\n').find((l) => l.includes('myself'))!;
-    if (myself.split(' ')[3] === masterId) return admin;
+    try {
+      const myself = String(await admin.cluster('NODES')).split('\n').find((l) => l.includes('myself'))!;
+      if (myself.split(' ')[3] === masterId) return admin;
+    } catch (e) {
+      admin.disconnect();
+      throw e;
+    }
     admin.disconnect();
   }
   throw new Error(`no replica of ${nodeKey(master)}`);

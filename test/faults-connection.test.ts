@@ -16,6 +16,7 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import * as rapyer from '../src/index.js';
 import { ConnectionLostError, defineModel, field } from '../src/index.js';
+import { closeAll } from './helpers/handles.js';
 import { checkInvariants } from './helpers/invariants.js';
 import { Tally, clientId, commandCalls, faultRig, freePort, spawnRedis, type FaultRig } from './helpers/faults.js';
 
@@ -54,7 +55,7 @@ describe('fault: CLIENT KILL of the library connection during concurrent increme
   });
   after(async () => {
     KillCounter.Meta.redis = null;
-    await rig.close();
+    await rig?.close();
   });
 
   it('counts every resolved increment once; each rejected one is applied once or not at all', async () => {
@@ -142,7 +143,13 @@ describe('fault: CLIENT KILL of the library connection during concurrent increme
     await new KillCounter({ id: 'own' }).asave(); // the client is the library's, prepared
     const id = await clientId(rig.admin, rig.name);
     const blocked = rig.lib.blpop('FaultKillCounter:{own}:nothing', 30).then(() => 'answered', (e: Error) => e.message);
-    await new Promise((r) => setTimeout(r, 100)); // BLPOP is in flight on the server
+    // BLPOP is in flight on the server once CLIENT LIST shows the connection blocked in it
+    // (asked again, round trip after round trip, rather than a sleep that may be too short).
+    const inBlpop = new RegExp(`^id=${id} [^\\n]*\\bcmd=blpop\\b`, 'm');
+    const until = Date.now() + 10000;
+    while (!inBlpop.test(String(await rig.admin.client('LIST')))) {
+      if (Date.now() > until) throw new Error('BLPOP never reached the server');
+    }
     const back = new Promise((resolve) => rig.lib.once('ready', resolve));
     await rig.admin.client('KILL', 'ID', id!);
     expect(await blocked).to.equal('Connection is closed.');
@@ -165,6 +172,9 @@ describe('fault: server restart with AOF (appendfsync always)', function () {
     const port = await freePort();
     const aof = ['--appendonly', 'yes', '--appendfsync', 'always'];
     let server = await spawnRedis(port, dir, aof);
+    // The restart, once begun: the finally waits for it, so the server it starts is the one
+    // killed there (not left running, which would keep the run from exiting).
+    let restart: Promise<void> | null = null;
     const lib = new Redis({ port, host: '127.0.0.1', connectionName: 'rapyer-restart' });
     lib.on('error', () => { /* the restart drops the connection */ });
     RestartDoc.Meta.redis = lib;
@@ -174,17 +184,16 @@ describe('fault: server restart with AOF (appendfsync always)', function () {
       for (const d of docs) await d.apipeline(async (m) => { m.n.iadd(5); m.tags.append('x'); });
       const c = await new RestartDoc({ id: 'counter' }).asave();
       const tally = new Tally();
-      let restarted = false;
       await stream(6000, 100, () => c.n.aincrease(1), tally, () => {
-        if (!restarted && tally.resolved >= 2000) {
-          restarted = true;
-          void (async () => {
+        if (!restart && tally.resolved >= 2000) {
+          restart = (async () => {
             await server.kill('SIGKILL');
             server = await spawnRedis(port, dir, aof);
           })();
         }
       });
-      expect(restarted).to.equal(true);
+      expect(restart).to.not.equal(null);
+      await restart;
 
       const admin = new Redis({ port, host: '127.0.0.1' });
       try {
@@ -204,7 +213,7 @@ describe('fault: server restart with AOF (appendfsync always)', function () {
       }
     } finally {
       lib.disconnect();
-      await server.kill();
+      await closeAll(() => restart, () => server.kill());
     }
   });
 });

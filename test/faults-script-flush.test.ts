@@ -27,7 +27,7 @@ describe('fault: SCRIPT FLUSH during a stream of operations', function () {
   });
   after(async () => {
     Counter.Meta.redis = null;
-    await rig.close();
+    await rig?.close();
   });
 
   it('applies every single operation and every pipeline exactly once', async () => {

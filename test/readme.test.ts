@@ -26,6 +26,7 @@ describe('README', () => {
     try {
       const { stdout } = await run(process.execPath, ['--import', 'tsx', fileURLToPath(file)], {
         env: { ...process.env, REDIS_URL: testServer().url },
+        timeout: 25_000, // killed, not left running (it would keep the run from exiting)
       });
       expect(stdout.trim().split('\n')).to.deep.equal(['Session:{u1}', '1', '3']);
     } finally {

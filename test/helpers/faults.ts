@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { preloadScripts } from '../../src/runtime/connection.js';
+import { closeAll } from './handles.js';
 import { startServer, systemRedisBinary, type TestServer } from './server.js';
 
 export interface FaultRig {
@@ -30,11 +31,14 @@ export async function faultRig(args: string[] = [], options: RedisOptions = {}):
   const lib = new Redis(server.url, { connectionName: name, ...options });
   lib.on('error', () => { /* reconnects are expected in these tests */ });
   const admin = new Redis(server.url);
-  await preloadScripts(lib);
-  return {
-    server, lib, admin, name,
-    close: async () => { lib.disconnect(); admin.disconnect(); await server.stop(); },
-  };
+  const close = () => closeAll(() => lib.disconnect(), () => admin.disconnect(), () => server.stop());
+  try {
+    await preloadScripts(lib);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { server, lib, admin, name, close };
 }
 
 /** The CLIENT LIST id of the connection named `name`, or null while it is not connected. */
@@ -93,26 +97,42 @@ export interface SpawnedRedis {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** A redis-server on a fixed port and directory, ready to accept connections. */
+/** Every process spawnRedis started and that has not exited, killed if the run itself exits. */
+const spawned = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of spawned) child.kill('SIGKILL');
+});
+
+/**
+ * A redis-server on a fixed port and directory, ready to accept connections (killed, and an
+ * error, if it is not ready within 20 s).
+ */
 export async function spawnRedis(port: number, dir: string, args: string[] = []): Promise<SpawnedRedis> {
   const child: ChildProcess = spawn(systemRedisBinary(), [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...args,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('Ready to accept connections')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${log}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    kill: async (signal: NodeJS.Signals = 'SIGKILL') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
-    },
+  ], { stdio: ['ignore', 'pipe', 'ignore'] });
+  spawned.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { spawned.delete(child); resolve(); }));
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
   };
+  let log = '';
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes('Ready to accept connections')) resolve();
+      });
+      void exited.then(() => reject(new Error(`redis-server exited (${child.exitCode}) before it was ready:\n${log}`)));
+      timer = setTimeout(() => reject(new Error(`redis-server on port ${port} not ready after 20 s:\n${log}`)), 20000);
+    });
+  } catch (e) {
+    await kill();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { url: `redis://127.0.0.1:${port}`, kill };
 }

@@ -9,6 +9,7 @@ import { init, teardown } from '../../src/index.js';
 import { startServer, type TestServer } from './server.js';
 import { flushEveryMaster, mastersOf, startCluster, type TestCluster } from './cluster.js';
 import { assertNoDenials, libraryClientFor, refreshAclKeys } from './acl.js';
+import { closeAll, reportIfStillRunning } from './handles.js';
 
 export type TestTopology = 'single' | 'cluster';
 
@@ -89,12 +90,16 @@ export const mochaHooks = {
     await refreshAclKeys(client!);
   },
   async afterAll() {
-    const refused = client ? await assertNoDenials(client).then(() => null, (e: unknown) => e) : null;
-    await teardown();
-    if (library !== client) library?.disconnect();
-    client?.disconnect();
-    await server?.stop();
-    await cluster?.stop();
-    if (refused) throw refused;
+    // Every step runs whatever failed before it: a client left connected to a stopped server
+    // reconnects forever and the run never exits.
+    await closeAll(
+      () => (client ? assertNoDenials(client) : undefined),
+      () => teardown(),
+      () => { if (library !== client) library?.disconnect(); },
+      () => client?.disconnect(),
+      () => server?.stop(),
+      () => cluster?.stop(),
+      () => reportIfStillRunning(),
+    );
   },
 };
