@@ -1,5 +1,5 @@
 /**
- * Least privilege (issue 7). A Redis ACL user allowed only the commands of test/helpers/acl.ts
+ * Least privilege. A Redis ACL user allowed only the commands of test/helpers/acl.ts
  * (the list the README gives), on the keys of its models, runs every kind of operation; what is
  * outside that is refused by Redis (NOPERM). With TEST_ACL=1 the whole suite runs as such a user
  * (`npm run test:acl`); the last test checks that it really does.

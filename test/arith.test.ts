@@ -1,5 +1,5 @@
 /**
- * In-place arithmetic (SPEC §4): the sync methods change only the local copy, with Python's
+ * In-place arithmetic (README, API): the sync methods change only the local copy, with Python's
  * semantics; refused operations change nothing, locally or in Redis.
  */
 import { expect } from 'chai';

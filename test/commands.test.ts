@@ -1,5 +1,5 @@
 /**
- * One command per operation (issue 2, "Done when"): each foundation operation sends exactly one
+ * One command per operation: each foundation operation sends exactly one
  * EVALSHA to Redis, its TTL refresh included (MONITOR counts what clients send, not what
  * scripts run). Bulk operations send one EVALSHA per model, all in one pipeline.
  */

@@ -1,5 +1,5 @@
 /**
- * Fault injection on a Cluster (issue 7): the library's connection to one master is killed
+ * Fault injection on a Cluster: the library's connection to one master is killed
  * (CLIENT KILL) during concurrent increments. An ioredis Cluster, by default, sends again every
  * command of a node connection that closed, whether Redis ran it or not; the library turns that
  * off (src/runtime/inflight.ts), so the accounting of faults-connection.test.ts holds here too:

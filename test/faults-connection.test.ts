@@ -1,5 +1,5 @@
 /**
- * Fault injection (issue 7): the library's connection is killed (CLIENT KILL) during concurrent
+ * Fault injection: the library's connection is killed (CLIENT KILL) during concurrent
  * increments, and the server itself is killed and restarted (AOF, appendfsync always).
  *
  * The accounting: an operation whose promise resolved was applied exactly once; one that

@@ -1,5 +1,5 @@
 /**
- * Fault injection (issue 7): Redis above `maxmemory` with `noeviction`. Redis 7 lets a script
+ * Fault injection: Redis above `maxmemory` with `noeviction`. Redis 7 lets a script
  * without flags start, and refuses its first write that may grow memory (HSET, RPUSH, RESTORE,
  * …) when the server was out of memory at the script's start; after a first write, the script
  * is never stopped halfway. So every operation is all or nothing: it rejects with

@@ -1,5 +1,5 @@
 /**
- * Fault injection (issue 7): SCRIPT FLUSH, again and again, from another connection, in the
+ * Fault injection: SCRIPT FLUSH, again and again, from another connection, in the
  * middle of a stream of single operations and pipelines. A flushed script answers NOSCRIPT,
  * which means it did not run; the library sends it again with EVAL: every operation is applied
  * exactly once, none is rejected.

@@ -1,5 +1,5 @@
 /**
- * Hostile input (issue 7): property tests over generated values (test/model-based/hostile-values.ts):
+ * Hostile input: property tests over generated values (test/model-based/hostile-values.ts):
  * wrong types, NaN and infinities, unsafe integers, lone surrogates, huge strings, keys such as
  * `__proto__`, braces, `*`, `\n`, ''. Every value either round-trips exactly (read back with aget
  * or the collection's own reads) or is refused with a typed error before anything is sent: no

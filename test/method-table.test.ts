@@ -1,6 +1,6 @@
 /**
  * The one method table (src/actions.ts) against shared/spec/action-groups.json, name by name
- * (SPEC §2, §4 "Method names"), and the ActionGroup members.
+ * (README, API, §4 "Method names"), and the ActionGroup members.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
@@ -68,7 +68,7 @@ const DUNDER: Record<string, string> = {
   __setitem__: 'setItem',
 };
 
-/** SPEC §4 "Method names": Python name → TypeScript name. */
+/** README, API "Method names": Python name → TypeScript name. */
 function tsName(py: string): string {
   if (DUNDER[py]) return DUNDER[py];
   if (py.startsWith('__')) throw new Error(`no TypeScript name for ${py}`);
@@ -102,7 +102,7 @@ function names(mask: number): string[] {
 }
 
 describe('method table', () => {
-  describe('name mapping (SPEC §4)', () => {
+  describe('name mapping', () => {
     it('maps the Python names of the reference to the TypeScript ones', () => {
       expect(tsName('__iadd__')).to.equal('iadd');
       expect(tsName('__setitem__')).to.equal('setItem');
@@ -171,7 +171,7 @@ describe('method table', () => {
     });
   });
 
-  describe('ActionGroup (SPEC §2)', () => {
+  describe('ActionGroup', () => {
     it('has the values of the reference', () => {
       expect(ActionGroup.READ).to.equal(1);
       expect(ActionGroup.FETCH).to.equal(2);

@@ -1,5 +1,5 @@
 /**
- * Model-based random testing (issue 7): random sequences of every operation (single operations,
+ * Model-based random testing: random sequences of every operation (single operations,
  * sync in-place methods then asave, field aload/asave, every collection method, pipelines on one
  * model and across both, nested models) run against the library and against a plain in-memory
  * reference (test/model-based/), and after every step the stored model, the local copies and

@@ -1,6 +1,6 @@
 /**
  * Module-level operations (models of any class, resolved from the key) and the class-level
- * finders, duplication, generated ids and subclass binding (SPEC §4, §8).
+ * finders, duplication, generated ids and subclass binding (README, API, §8).
  */
 import { expect } from 'chai';
 import * as rapyer from '../src/index.js';

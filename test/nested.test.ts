@@ -1,4 +1,4 @@
-/** Nested models (SPEC §3, §8): stored in the parent's keys; their collections get own keys. */
+/** Nested models (README, Models and fields, §8): stored in the parent's keys; their collections get own keys. */
 import { expect } from 'chai';
 import { defineModel, field, ActionGroup, KeyNotFound, UnsupportedArgumentError, ValidationError } from '../src/index.js';
 import { testClient, allKeys } from './helpers/hooks.js';

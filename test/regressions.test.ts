@@ -1,5 +1,5 @@
 /**
- * The counter-examples the random and hostile-input tests found (issue 7), kept as regression
+ * The counter-examples the random and hostile-input tests found, kept as regression
  * tests. Each names the bug and the shrunk input that showed it; every one is fixed in the library.
  */
 import { expect } from 'chai';

@@ -1,5 +1,5 @@
 /**
- * SPEC §5, the TTL rules, one describe per rule. A refresh is observed by lowering the TTL
+ * README, TTL rules, the TTL rules, one describe per rule. A refresh is observed by lowering the TTL
  * first (PEXPIRE 5000) and checking that PTTL jumped back near Meta.ttl.
  */
 import { expect } from 'chai';
@@ -44,7 +44,7 @@ async function rejects(p: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-describe('TTL rules (SPEC §5)', () => {
+describe('TTL rules', () => {
   describe('rule 1: groups meeting the mask reset the TTL of every key; others leave it', () => {
     it('refreshes on aupdate, aincrease and a field asave when the mask has UPDATE', async () => {
       const m = await stored(new TtlUpd());

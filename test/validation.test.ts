@@ -1,6 +1,6 @@
 /**
  * Bad input raises a typed error before anything is sent, and the stored model is unchanged
- * (issue 2, "Done when"); stored data that does not validate raises CorruptedModelError; old
+ *; stored data that does not validate raises CorruptedModelError; old
  * records load with the defaults of fields added since; Meta and model-name checks.
  */
 import { expect } from 'chai';

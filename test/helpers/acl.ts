@@ -1,5 +1,5 @@
 /**
- * Least privilege (issue 7): with TEST_ACL=1 the library's client connects as a Redis ACL user
+ * Least privilege: with TEST_ACL=1 the library's client connects as a Redis ACL user
  * that may run only the commands the library needs, on the keys of the models defined in the
  * run; the test's own connection (testClient(): FLUSHALL, raw reads, CONFIG…) stays the
  * default user. The command list is the one the README gives to users who run with ACLs.

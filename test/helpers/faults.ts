@@ -1,5 +1,5 @@
 /**
- * Tools for the fault-injection tests (issue 7): a server of the test's own with a named library
+ * Tools for the fault-injection tests: a server of the test's own with a named library
  * connection and an admin connection, Redis's own command counts, an accounting of operations
  * (resolved / rejected, by error class), and a redis-server the test can kill and start again
  * on the same port and directory.

@@ -1,12 +1,12 @@
 /**
- * The invariant checker (issue 7), used by the fault tests and the random tests. For the stored
+ * The invariant checker, used by the fault tests and the random tests. For the stored
  * models of one class it checks, on every master (SCAN, never KEYS):
  * - every key under the class's hash tags belongs to a model: the main hash `${name}:{pk}`, one
  *   of its collection keys `${main}:${path}` (of the right Redis type, and only while the main
- *   key exists: no orphans, SPEC §5 rule 6), or a lock key `${main}:lock:${action}` (allowed;
+ *   key exists: no orphans, README, TTL rules rule 6), or a lock key `${main}:lock:${action}` (allowed;
  *   it must carry its lease as a TTL);
  * - when the class has a TTL, every key of every model has one, no greater than `ttl`
- *   (SPEC §5 rules 1 to 4: no key of a model with a TTL ever lives without one).
+ *   (README, TTL rules rules 1 to 4: no key of a model with a TTL ever lives without one).
  * It returns the violations as sentences; tests assert the list is empty.
  */
 import type { Redis } from 'ioredis';

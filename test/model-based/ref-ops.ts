@@ -1,6 +1,6 @@
 /**
  * The reference interpreter: what each operation does to the reference (reference.ts), written
- * from the documented semantics (SPEC §4-§6, docs/collections.md), not from the library's code.
+ * from the documented semantics (README, API-§6, docs/collections.md), not from the library's code.
  * Local effects happen at the call, script effects now or (writes in a pipeline) at the end.
  * Results are returned in the comparable form real-ops.ts also returns.
  */

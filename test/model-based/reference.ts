@@ -5,11 +5,11 @@
  *   exist (an empty collection has no key), -1 when it exists without a TTL, else the PTTL in ms
  *   it should have (as of the last time the test set it);
  * - `local`: the local copy of the test's live instance (null: no instance yet).
- * Scripts are plain functions over that state applying the TTL rules of SPEC §5 themselves:
+ * Scripts are plain functions over that state applying the TTL rules of README, TTL rules themselves:
  * rule 1 (`refresh`: groups meet the mask → every key gets the TTL), rule 2 (`refresh(true)`
  * on creation), rule 3 (anything else keeps TTLs), rule 4 (`afterWrite`: a key written without
  * a TTL takes the main key's), rule 5 (delete, asetTtl). Pipelines queue writes and apply them
- * per model at the end, all or nothing (SPEC §6).
+ * per model at the end, all or nothing (README, Pipelines).
  */
 import { RefError } from './python.js';
 import { KEY_PATHS, MAIN, PKS, cloneStored, cloneValues, type Pk, type Stored, type Values } from './schema.js';

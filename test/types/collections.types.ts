@@ -1,5 +1,5 @@
 /**
- * Type tests of the collection fields (SPEC §3, §4): checked by `tsc -p tsconfig.json`, never
+ * Type tests of the collection fields (README, Models and fields, §4): checked by `tsc -p tsconfig.json`, never
  * run. Positive assertions first, then misuses marked `// @ts-expect-error` (tsc fails when a
  * misuse stops being an error).
  */

@@ -1,5 +1,5 @@
 /**
- * Type tests (SPEC §3): checked by `tsc -p tsconfig.json`, never run (mocha's spec is
+ * Type tests (README, Models and fields): checked by `tsc -p tsconfig.json`, never run (mocha's spec is
  * test/**\/*.test.ts). Positive assertions first, then deliberate misuses, each marked
  * `// @ts-expect-error`: if a misuse stops being an error, tsc fails on the unused directive.
  */
