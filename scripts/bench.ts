@@ -274,7 +274,9 @@ async function main(): Promise<void> {
     if (args.md) writeMarkdown(args.md, growth);
     if (args.check) {
       const failures = checkFailures(goals, args.only !== null || args.impls !== null, warnings);
-      process.stdout.write(failures.length === 0 ? '\ncheck: every goal met\n' : `\ncheck FAILED:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
+      const count = (status: string) => goals.filter((g) => g.status === status).length;
+      const tally = `${count('met')} met, ${count('skipped')} skipped, ${count('not measured')} not measured`;
+      process.stdout.write(failures.length === 0 ? `\ncheck: no goal missed (${tally})\n` : `\ncheck FAILED (${tally}):\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
       if (failures.length > 0) process.exitCode = CHECK_FAILED;
     }
   } finally {

@@ -120,6 +120,8 @@ export async function measureMemory({ BenchProfile, BenchBag }: Models, client: 
 }
 
 const cell = (x: number | undefined) => (x === undefined ? 'n/a' : num(x, 0));
+/** A ratio with two decimals, or two significant digits below 0.1 (0.0026x, not 0.00x). */
+const times = (x: number) => `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}x`;
 
 /** The growth tables, as text that is also Markdown. Null when none of their workloads ran. */
 export function growthTables(results: readonly Result[], memory: readonly MemoryRow[]): string | null {
@@ -131,7 +133,7 @@ export function growthTables(results: readonly Result[], memory: readonly Memory
       const ours = find(`${prefix}${n}`, 'rapyer-ts');
       const base = find(`${prefix}${n}`, 'raw-script');
       if (!ours || !base) return [];
-      return [[num(n, 0), num(ours.opsPerSec, 0), num(base.opsPerSec, 0), `${ratio(ours, base).value.toFixed(2)}x`, first ? `${ratio(ours, first).value.toFixed(2)}x` : 'n/a', num(ours.p50Ms, 3)]];
+      return [[num(n, 0), num(ours.opsPerSec, 0), num(base.opsPerSec, 0), times(ratio(ours, base).value), first ? times(ratio(ours, first).value) : 'n/a', num(ours.p50Ms, 3)]];
     });
     if (rows.length > 0) out.push(`${title}\n\n${textTable([label, 'rapyer-ts ops/s', 'raw-script ops/s', 'rapyer-ts / raw-script', `rapyer-ts / at ${num(sizes[0]!, 0)}`, 'rapyer-ts p50 ms'], rows)}`);
   };
