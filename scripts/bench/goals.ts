@@ -81,6 +81,8 @@ export function ratio(a: Result, b: Result): Ratio {
 }
 
 const num0 = (n: number) => Math.round(n).toLocaleString('en-US');
+/** Two decimals, or two significant digits below 0.1 (0.0050x, not 0.00x). */
+const times = (x: number) => (x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
 const side = (s: Side) => `${s.workload} ${s.impl}`;
 
 export function goalLines(results: readonly Result[]): GoalLine[] {
@@ -96,7 +98,7 @@ export function goalLines(results: readonly Result[]): GoalLine[] {
     }
     const r = ratio(a, b);
     const met = r.value >= goal.atLeast;
-    const detail = `${r.value.toFixed(2)}x, ${r.how}; totals ${num0(a.opsPerSec)} vs ${num0(b.opsPerSec)} ops/s = ${(a.opsPerSec / b.opsPerSec).toFixed(2)}x`;
+    const detail = `${times(r.value)}x, ${r.how}; totals ${num0(a.opsPerSec)} vs ${num0(b.opsPerSec)} ops/s = ${times(a.opsPerSec / b.opsPerSec)}x`;
     return { goal, ratio: r.value, status: met ? 'met' : 'missed', text: `goal ${what}: ${met ? 'MET' : 'NOT MET'} (${detail})` };
   });
 }
