@@ -7,13 +7,19 @@
  */
 import type { ChainableCommander, Redis } from 'ioredis';
 
-/** The impls of every workload: ours, then the three baselines. */
-export const IMPLS = ['rapyer-ts', 'raw-script', 'two-round-trips', 'multi'] as const;
+/**
+ * The impls: ours, the three baselines, then the peer library redis-om (scripts/bench/redis-om.ts;
+ * only on the workloads where it has an equivalent).
+ */
+export const IMPLS = ['rapyer-ts', 'raw-script', 'two-round-trips', 'multi', 'redis-om'] as const;
 export type ImplName = (typeof IMPLS)[number];
 
 const PEXPIRE_ALL = "for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end";
 
-/** name → [number of keys, Lua]. ARGV[1] is always the TTL in milliseconds. */
+/**
+ * name → [number of keys, Lua]. ARGV[1] is always the TTL in milliseconds. A null number of keys:
+ * the caller passes it first (as with EVALSHA).
+ */
 const SCRIPTS = {
   /** HINCRBY KEYS[1] ARGV[2] ARGV[3] */
   benchIncr: [1, `local v = redis.call('HINCRBY', KEYS[1], ARGV[2], ARGV[3])\n${PEXPIRE_ALL}\nreturn v`],
@@ -31,13 +37,19 @@ const SCRIPTS = {
   benchGetBag: [4, `local r = { redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('HGETALL', KEYS[3]) }\n${PEXPIRE_ALL}\nreturn r`],
   /** ARGV[2] times: HINCRBY KEYS[1] visits 1 and HINCRBYFLOAT KEYS[1] score ARGV[3] (pipeline-10) */
   benchBatch: [1, `for i = 1, tonumber(ARGV[2]) do\n  redis.call('HINCRBY', KEYS[1], 'visits', 1)\n  redis.call('HINCRBYFLOAT', KEYS[1], 'score', ARGV[3])\nend\n${PEXPIRE_ALL}\nreturn 1`],
+  /** Like benchIncr, on KEYS[1], with the TTL refreshed on every key given (incr-colls-N). */
+  benchIncrAll: [null, `local v = redis.call('HINCRBY', KEYS[1], ARGV[2], ARGV[3])\n${PEXPIRE_ALL}\nreturn v`],
+  /** Like benchBatch, on KEYS[1], with the TTL refreshed on every key given (pipeline-10-big). */
+  benchBatchAll: [null, `for i = 1, tonumber(ARGV[2]) do\n  redis.call('HINCRBY', KEYS[1], 'visits', 1)\n  redis.call('HINCRBYFLOAT', KEYS[1], 'score', ARGV[3])\nend\n${PEXPIRE_ALL}\nreturn 1`],
+  /** HGETALL KEYS[1], LRANGE KEYS[2], HGETALL KEYS[3] (get-items-N) */
+  benchGetBig: [3, `local r = { redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('HGETALL', KEYS[3]) }\n${PEXPIRE_ALL}\nreturn r`],
 } as const;
 
 export type BaselineScript = keyof typeof SCRIPTS;
 
 /** Defines every baseline script on the client (ioredis runs them with EVALSHA, EVAL once). */
 export function defineBaselines(client: Redis): void {
-  for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys, lua });
+  for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) client.defineCommand(name, numberOfKeys === null ? { lua } : { numberOfKeys, lua });
 }
 
 type Scripted = (...args: (string | number)[]) => Promise<unknown>;

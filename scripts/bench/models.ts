@@ -76,7 +76,36 @@ export function defineModels(lib: Lib) {
       visits: field.int({ default: 0 }),
       score: field.float({ default: 0 }),
     }, meta),
+    /** BenchPipe's fields plus a list and a dict (pipeline-10-big, get-items-N). */
+    BenchBig: defineModel('BenchBig', {
+      id: field.str({ key: true }),
+      visits: field.int({ default: 0 }),
+      score: field.float({ default: 0 }),
+      items: field.list(field.str()),
+      attrs: field.dict(field.str()),
+    }, meta),
+    /** A counter with N list fields (incr-colls-N): every increment refreshes N + 1 keys. */
+    BenchColls: Object.fromEntries(COLLECTION_COUNTS.map((n) => [n, defineModel(`BenchColls${n}`, {
+      id: field.str({ key: true }),
+      visits: field.int({ default: 0 }),
+      ...Object.fromEntries(collectionFields(n).map((f) => [f, field.list(field.str())])),
+    }, meta)])) as Record<number, CountedModel>,
   };
+}
+
+/** The collection counts of incr-colls-N. */
+export const COLLECTION_COUNTS = [0, 4, 16] as const;
+
+export const collectionFields = (n: number) => Array.from({ length: n }, (_x, i) => `c${i}`);
+
+/** What incr-colls-N uses of its model (the field set is built at run time). */
+export interface CountedModel {
+  new (data: { id: string }): CountedInstance;
+}
+export interface CountedInstance {
+  readonly key: string;
+  readonly visits: { aincrease(n: number): Promise<unknown> };
+  asave(): Promise<CountedInstance>;
 }
 
 export type Models = ReturnType<typeof defineModels>;

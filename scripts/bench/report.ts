@@ -1,7 +1,9 @@
 /**
- * The benchmark's output: the results table, the goal lines, the JSON file and the SVG chart.
+ * The benchmark's output: the results table, the JSON file and the SVG chart (the goals:
+ * goals.ts; the growth tables: workloads-growth.ts).
  */
 import { IMPLS, type ImplName } from './baselines.js';
+import type { GoalLine } from './goals.js';
 
 export interface Result {
   readonly workload: string;
@@ -10,73 +12,50 @@ export interface Result {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly roundTripsPerOp: number;
+  /** Sends to the kernel per operation (redis-om's client sends many requests at once). */
+  readonly sendsPerOp?: number;
+  /** Updates the stored state does not show (incr workloads: operations − final counter). */
+  readonly lostUpdates?: number;
+  /** Operations run, warm-up included (what lostUpdates is out of). */
+  readonly totalOps?: number;
+  /** The interleaving group it ran in (its workload's name when it has none). */
+  readonly group: string;
+  /** True when a pipeline had run in the process before it was measured. */
+  readonly afterPipelines: boolean;
   /** ops/s of each interleaved round (not written to the JSON file). */
   readonly roundOpsPerSec?: readonly number[];
 }
 
-export interface Goal {
-  readonly workload: string;
-  readonly versus: ImplName;
-  readonly atLeast: number;
-}
+export const num = (n: number, digits: number) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-/** The benchmark goals: rapyer-ts's ops/s at least `atLeast` × the baseline's. */
-export const GOALS: readonly Goal[] = [
-  { workload: 'incr-conc', versus: 'raw-script', atLeast: 0.9 },
-  { workload: 'incr-seq', versus: 'two-round-trips', atLeast: 1.6 },
-  { workload: 'insert-1000', versus: 'raw-script', atLeast: 0.8 },
-];
-
-const num = (n: number, digits: number) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-/** A fixed-width text table (also valid Markdown). */
-export function table(results: readonly Result[]): string {
-  const head = ['workload', 'impl', 'ops/s', 'p50 ms', 'p99 ms', 'round trips/op'];
-  const rows = results.map((r) => [
-    r.workload, r.impl, num(r.opsPerSec, 0), num(r.p50Ms, 3), num(r.p99Ms, 3), num(r.roundTripsPerOp, 2),
-  ]);
+/** A fixed-width text table (also valid Markdown); right-aligned from column `leftCols` on. */
+export function textTable(head: readonly string[], rows: readonly string[][], leftCols = 1): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i < leftCols ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i < leftCols ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(head), rule, ...rows.map(line)].join('\n');
 }
 
-export interface GoalLine {
-  readonly goal: Goal;
-  readonly ratio: number | null;
-  readonly met: boolean;
-  readonly text: string;
+/** The results table; a "lost updates" column when a workload counts them. */
+export function table(results: readonly Result[]): string {
+  const lost = results.some((r) => r.lostUpdates !== undefined);
+  const head = ['workload', 'impl', 'ops/s', 'p50 ms', 'p99 ms', 'round trips/op', ...(lost ? ['lost updates'] : [])];
+  const rows = results.map((r) => [
+    r.workload, r.impl, num(r.opsPerSec, 0), num(r.p50Ms, 3), num(r.p99Ms, 3), num(r.roundTripsPerOp, 2),
+    ...(lost ? [r.lostUpdates === undefined ? '' : `${num(r.lostUpdates, 0)} of ${num(r.totalOps ?? 0, 0)}`] : []),
+  ]);
+  return textTable(head, rows, 2);
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+/** What the JSON file holds besides the results (goals, growth tables, memory). */
+export interface JsonExtras {
+  readonly goals: readonly GoalLine[];
+  readonly [section: string]: unknown;
 }
 
-/**
- * One line per goal. The ratio is the median, over the interleaved rounds, of rapyer-ts's ops/s
- * divided by the baseline's in the same round: a burst of load from a neighbour on a shared
- * machine then spoils one round, not the verdict. The ratio of the totals is shown too.
- */
-export function goalLines(results: readonly Result[]): GoalLine[] {
-  return GOALS.map((goal) => {
-    const ours = results.find((r) => r.workload === goal.workload && r.impl === 'rapyer-ts');
-    const base = results.find((r) => r.workload === goal.workload && r.impl === goal.versus);
-    const what = `${goal.workload}: rapyer-ts >= ${goal.atLeast} x ${goal.versus}`;
-    if (!ours || !base) return { goal, ratio: null, met: false, text: `goal ${what}: not measured` };
-    const overall = ours.opsPerSec / base.opsPerSec;
-    const a = ours.roundOpsPerSec ?? [];
-    const b = base.roundOpsPerSec ?? [];
-    const paired = a.length > 0 && a.length === b.length ? median(a.map((x, i) => x / b[i]!)) : overall;
-    const met = paired >= goal.atLeast;
-    const detail = `${paired.toFixed(2)}x, median of ${a.length} paired rounds; totals ${num(ours.opsPerSec, 0)} vs ${num(base.opsPerSec, 0)} ops/s = ${overall.toFixed(2)}x`;
-    return { goal, ratio: paired, met, text: `goal ${what}: ${met ? 'MET' : 'NOT MET'} (${detail})` };
-  });
-}
-
-export function jsonReport(redis: string, results: readonly Result[]): string {
+export function jsonReport(redis: string, results: readonly Result[], extras: JsonExtras): string {
   const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
+  const { goals, ...rest } = extras;
   return `${JSON.stringify({
     redis,
     node: process.version.replace(/^v/, ''),
@@ -87,7 +66,11 @@ export function jsonReport(redis: string, results: readonly Result[]): string {
       p50Ms: round(r.p50Ms, 4),
       p99Ms: round(r.p99Ms, 4),
       roundTripsPerOp: round(r.roundTripsPerOp, 3),
+      ...(r.impl === 'redis-om' && r.sendsPerOp !== undefined ? { sendsPerOp: round(r.sendsPerOp, 3) } : {}),
+      ...(r.lostUpdates === undefined ? {} : { lostUpdates: r.lostUpdates, totalOps: r.totalOps }),
     })),
+    goals: goals.map((g) => ({ goal: g.text.replace(/^goal ([^:]*):.*$/s, '$1'), status: g.status, ratio: g.ratio === null ? null : round(g.ratio, 3) })),
+    ...rest,
   }, null, 2)}\n`;
 }
 
@@ -96,6 +79,7 @@ const COLORS: Record<ImplName, string> = {
   'raw-script': '#1c7ed6',
   'two-round-trips': '#f59f00',
   multi: '#37b24d',
+  'redis-om': '#7048e8',
 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -4,13 +4,18 @@
  * client's socket during the timed run.
  */
 import type { ImplName } from './baselines.js';
-import type { RoundTripCounter } from './round-trips.js';
+import type { TripCounter } from './round-trips.js';
 
 /** One impl of a workload, set up: its operation, and an optional check once it has run. */
 export interface Prepared {
   readonly op: () => Promise<unknown>;
   /** Checks the stored state after `ops` operations (warm-up included); an error text or null. */
   readonly verify?: (ops: number) => Promise<string | null>;
+  /**
+   * Updates lost after `ops` operations (warm-up included): the operations the stored state
+   * does not show (the final counter against the number of increments). Reported, not a warning.
+   */
+  readonly lost?: (ops: number) => Promise<number>;
 }
 
 export interface Workload {
@@ -21,6 +26,15 @@ export interface Workload {
   readonly describe: string;
   /** Why the workload cannot run in this build (it is then listed, not measured). */
   readonly skip?: string;
+  /**
+   * Workloads of one group run interleaved together (every impl of every workload in each
+   * round), so that ratios between them are paired rounds, as between impls of one workload.
+   */
+  readonly group?: string;
+  /** It runs the library's pipelines (apipeline) in this process. */
+  readonly pipelines?: boolean;
+  /** Runs once before the workload's impls are prepared. */
+  readonly setup?: () => Promise<void>;
   readonly impls: Partial<Record<ImplName, () => Promise<Prepared>>>;
 }
 
@@ -43,6 +57,7 @@ export interface Slice {
   readonly latencies: number[];
   readonly elapsedMs: number;
   readonly roundTrips: number;
+  readonly sends: number;
   /** Operations run, warm-up included. */
   readonly ops: number;
 }
@@ -53,6 +68,8 @@ export interface Stats {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly roundTripsPerOp: number;
+  /** Sends to the kernel per operation (differs from round trips for node-redis). */
+  readonly sendsPerOp: number;
   /** Operations run, warm-up included (for verify). */
   readonly totalOps: number;
   /** ops/s of each interleaved round, in round order (for paired ratios). */
@@ -80,7 +97,7 @@ async function drive(op: () => Promise<unknown>, concurrency: number, until: (do
 }
 
 /** Warms up (when warmupMs > 0), then times `op` for durationMs and at least minOps operations. */
-export async function measureSlice(op: () => Promise<unknown>, concurrency: number, warmupMs: number, durationMs: number, minOps: number, counter: RoundTripCounter): Promise<Slice> {
+export async function measureSlice(op: () => Promise<unknown>, concurrency: number, warmupMs: number, durationMs: number, minOps: number, counter: TripCounter): Promise<Slice> {
   let warm = 0;
   if (warmupMs > 0) {
     const warmEnd = performance.now() + warmupMs;
@@ -93,7 +110,7 @@ export async function measureSlice(op: () => Promise<unknown>, concurrency: numb
   const latencies = await drive(op, concurrency, (done) => done >= minOps && performance.now() >= end);
   const elapsedMs = performance.now() - start;
   if (!counter.attached) throw new Error('the client reconnected during the run: round trips were not counted');
-  return { latencies, elapsedMs, roundTrips: counter.count, ops: warm + latencies.length };
+  return { latencies, elapsedMs, roundTrips: counter.count, sends: counter.sends, ops: warm + latencies.length };
 }
 
 /** The statistics of an impl's slices taken together. */
@@ -107,6 +124,7 @@ export function summarize(slices: readonly Slice[]): Stats {
     p50Ms: percentile(all, 0.5),
     p99Ms: percentile(all, 0.99),
     roundTripsPerOp: trips / all.length,
+    sendsPerOp: slices.reduce((t, s) => t + s.sends, 0) / all.length,
     totalOps: slices.reduce((t, s) => t + s.ops, 0),
     roundOpsPerSec: slices.map((s) => s.latencies.length / (s.elapsedMs / 1000)),
   };

@@ -151,6 +151,8 @@ function pipeline10({ BenchPipe }: Models, client: Redis): Workload {
   return {
     name: 'pipeline-10',
     concurrency: 1,
+    group: 'pipeline',
+    pipelines: true,
     describe: 'apipeline of 10 operations on one model (5 int iadd, 5 float iadd)',
     ...(typeof probe.apipeline !== 'function' ? { skip: 'model.apipeline does not exist in this build (pipelines issue)' } : {}),
     impls: {
@@ -176,6 +178,52 @@ function pipeline10({ BenchPipe }: Models, client: Redis): Workload {
   };
 }
 
+/** The size of pipeline-10-big's list and of its dict. */
+const BIG = 10_000;
+
+/** Stores a BenchBig with `n` list items and `n` dict fields (unless it is stored already). */
+export async function storeBig({ BenchBig }: Models, client: Redis, id: string, n: number): Promise<InstanceType<Models['BenchBig']>> {
+  const main = `BenchBig:{${id}}`;
+  if ((await client.exists(main)) === 1 && (await client.llen(`${main}:items`)) === n) return BenchBig.aget(id);
+  const keys = Array.from({ length: n }, (_x, i) => i);
+  return new BenchBig({ id, items: keys.map((i) => `item${i}`), attrs: Object.fromEntries(keys.map((i) => [`k${i}`, `v${i}`])) }).asave();
+}
+
+/**
+ * pipeline-10's operations on a model that also holds a 10,000-item list and a 10,000-field
+ * dict: what the operations cost must not grow with collections they do not touch. Runs
+ * interleaved with pipeline-10 (same group), so its ratio to pipeline-10 is paired.
+ */
+function pipeline10Big(models: Models, client: Redis): Workload {
+  const prepare = (impl: ImplName, op: (m: InstanceType<Models['BenchBig']>) => () => Promise<unknown>) => async (): Promise<Prepared> => {
+    const m = await storeBig(models, client, `pipebig-${tag(impl)}`, BIG);
+    const start = Number(await client.hget(m.key, 'visits'));
+    const verify = async (ops: number) => {
+      const v = await client.hget(m.key, 'visits');
+      return v === String(start + 5 * ops) ? null : `${m.key} visits is ${v} after ${ops} pipelines of 5 increments from ${start}`;
+    };
+    return { op: op(m), verify };
+  };
+  const base = pipeline10(models, client);
+  return {
+    name: 'pipeline-10-big',
+    concurrency: 1,
+    group: 'pipeline',
+    pipelines: true,
+    describe: `pipeline-10 on a model that also holds a ${BIG.toLocaleString('en-US')}-item list and a ${BIG.toLocaleString('en-US')}-field dict`,
+    ...(base.skip ? { skip: base.skip } : {}),
+    impls: {
+      'rapyer-ts': prepare('rapyer-ts', (m) => () => m.apipeline((p) => {
+        for (let i = 0; i < 5; i += 1) {
+          p.visits.iadd(1);
+          p.score.iadd(0.5);
+        }
+      })),
+      'raw-script': prepare('raw-script', (m) => () => raw(client, 'benchBatchAll', 3, m.key, `${m.key}:items`, `${m.key}:attrs`, TTL_MS, 5, 0.5)),
+    },
+  };
+}
+
 export function collectionWorkloads(models: Models, client: Redis): Workload[] {
-  return [appendConc(models, client), pqPushPop(models, client), get(models, client), pipeline10(models, client)];
+  return [appendConc(models, client), pqPushPop(models, client), get(models, client), pipeline10(models, client), pipeline10Big(models, client)];
 }

@@ -20,15 +20,20 @@ async function expectField(client: Redis, key: string, fieldName: string, expect
   return got === expected ? null : `${key} ${fieldName} is ${got}, expected ${expected}`;
 }
 
-function incr(name: string, concurrency: number, { BenchCounter }: Models, client: Redis): Workload {
+function incr(name: string, concurrency: number, { BenchCounter }: Models, client: Redis, extra: Partial<Workload> = {}): Workload {
   const prepare = (impl: ImplName, op: (key: string, m: BenchCounter) => () => Promise<unknown>) => async (): Promise<Prepared> => {
     const m = await new BenchCounter({ id: `${name}-${tag(impl)}` }).asave();
-    return { op: op(m.key, m), verify: (ops) => expectField(client, m.key, 'visits', String(ops)) };
+    return {
+      op: op(m.key, m),
+      verify: (ops) => expectField(client, m.key, 'visits', String(ops)),
+      lost: async (ops) => ops - Number(await client.hget(m.key, 'visits')),
+    };
   };
   return {
     name,
     concurrency,
     describe: `aincrease(1) of an int field${concurrency > 1 ? `, ${concurrency} concurrent callers on one model` : ''}`,
+    ...extra,
     impls: {
       'rapyer-ts': prepare('rapyer-ts', (_k, m) => () => m.visits.aincrease(1)),
       'raw-script': prepare('raw-script', (k) => () => raw(client, 'benchIncr', k, TTL_MS, 'visits', 1)),
@@ -145,6 +150,29 @@ function find({ BenchProfile }: Models, client: Redis): Workload {
   };
 }
 
+/** Pipelines run before incr-conc-after-pipeline is measured (its setup). */
+const WARM_PIPELINES = 200;
+
+/**
+ * incr-conc again, once the library has run pipelines in this process: a pipeline opens an
+ * AsyncLocalStorage context, and once one has been entered Node tracks the context of every
+ * promise of the process. Compared with incr-conc, measured before any pipeline ran.
+ */
+function incrAfterPipeline(models: Models, client: Redis): Workload {
+  const w = incr('incr-conc-after-pipeline', 256, models, client, {
+    pipelines: true,
+    setup: async () => {
+      const m = await new models.BenchPipe({ id: 'warm-pipelines' }).asave();
+      for (let i = 0; i < WARM_PIPELINES; i += 1) await m.apipeline((p) => p.visits.iadd(1));
+    },
+  });
+  const { 'rapyer-ts': ours, 'raw-script': rawScript } = w.impls;
+  return { ...w, describe: `incr-conc after ${WARM_PIPELINES} apipeline calls in the process`, impls: { 'rapyer-ts': ours, 'raw-script': rawScript } };
+}
+
 export function scalarWorkloads(models: Models, client: Redis): Workload[] {
-  return [incr('incr-seq', 1, models, client), incr('incr-conc', 256, models, client), save(models, client), insert(models, client), find(models, client)];
+  return [
+    incr('incr-seq', 1, models, client), incr('incr-conc', 256, models, client), save(models, client), insert(models, client), find(models, client),
+    incrAfterPipeline(models, client),
+  ];
 }
