@@ -34,5 +34,14 @@ local function rapyer_index(raw, n)
   return i
 end
 
+-- Python's slice bound against a length n: '' takes `fallback`; negative counts from the end;
+-- then clamped to 0 .. n.
+local function rapyer_slice_bound(raw, n, fallback)
+  if raw == '' then return fallback end
+  local i = tonumber(raw)
+  if i < 0 then i = math.max(i + n, 0) end
+  return math.min(i, n)
+end
+
 -- Marks an item for removal by LSET + LREM: never a stored item (those are JSON texts).
 local RAPYER_GONE = '\0rapyer:removed\0'

@@ -15,13 +15,7 @@ TTL          rule 1 (the key is only shortened, never created)
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local key = rapyer_target()
 local n = redis.call('LLEN', key)
-local function bound(raw, default)
-  if raw == '' then return default end
-  local x = tonumber(raw)
-  if x < 0 then x = math.max(x + n, 0) end
-  return math.min(x, n)
-end
-local start, stop = bound(ARGV[5], 0), bound(ARGV[6], n)
+local start, stop = rapyer_slice_bound(ARGV[5], n, 0), rapyer_slice_bound(ARGV[6], n, n)
 local removed = 0
 if start < stop then
   removed = stop - start

@@ -14,14 +14,7 @@ TTL          rule 1 (rule 7: reads refresh when READ meets the mask)
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local key = rapyer_target()
 local n = redis.call('LLEN', key)
--- Python's slice bound: negative counts from the end, then clamped to 0 .. n.
-local function bound(raw, fallback)
-  if raw == '' then return fallback end
-  local i = tonumber(raw)
-  if i < 0 then i = math.max(i + n, 0) end
-  return math.min(i, n)
-end
-local from, to = bound(ARGV[5], 0), bound(ARGV[6], n)
+local from, to = rapyer_slice_bound(ARGV[5], n, 0), rapyer_slice_bound(ARGV[6], n, n)
 local items = {}
 if from < to then items = redis.call('LRANGE', key, from, to - 1) end
 rapyer_refresh(false)
