@@ -1,0 +1,50 @@
+/**
+ * The hot paths keep their behaviour: bulk operations travel in chunked pipelines (all in
+ * flight at once) and still answer in the caller's order, each call settled on its own.
+ */
+import { expect } from 'chai';
+import { defineModel, field, KeyNotFound } from '../src/index.js';
+import { runScripts, PIPELINE_CHUNK, type ScriptCall } from '../src/runtime/scripts.js';
+import { callFor } from '../src/model/calls.js';
+import { libraryClient, testTopology } from './helpers/hooks.js';
+
+class Hot extends defineModel('HotItem', { id: field.str({ key: true }), n: field.int({ default: 0 }) }, { ttl: 100 }) {}
+
+describe('hot paths', () => {
+  it('a bulk call of 250 travels in pipelines of at most PIPELINE_CHUNK calls, answers in order, each settled on its own', async () => {
+    const client = libraryClient();
+    const stored = await Hot.ainsert(...Array.from({ length: 125 }, (_v, i) => new Hot({ id: `hp-${i}`, n: i })));
+    // every other call increments a model that is not stored: KEY_NOT_FOUND for that call only
+    const calls: ScriptCall[] = Array.from({ length: 250 }, (_v, i) => callFor(Hot as never, 'RedisInt.aincrease', i % 2 === 0 ? stored[i / 2]!.key : `HotItem:{missing-${i}}`, ['n', '1000', '0']));
+    const sizes: number[] = [];
+    const original = client.pipeline.bind(client);
+    (client as { pipeline: unknown }).pipeline = (...args: unknown[]) => {
+      const p = (original as (...a: unknown[]) => ReturnType<typeof original>)(...args);
+      const exec = p.exec.bind(p);
+      p.exec = (() => { sizes.push(p.length); return exec(); }) as typeof p.exec;
+      return p;
+    };
+    let settled;
+    try {
+      settled = await runScripts(client, calls);
+    } finally {
+      delete (client as { pipeline?: unknown }).pipeline;
+    }
+    expect(PIPELINE_CHUNK).to.equal(100);
+    expect(sizes.reduce((a, b) => a + b, 0)).to.equal(250);
+    expect(Math.max(...sizes)).to.be.at.most(PIPELINE_CHUNK);
+    if (testTopology() === 'single') expect(sizes).to.deep.equal([100, 100, 50]);
+    settled.forEach((s, i) => {
+      if (i % 2 === 0) expect(s, `call ${i}`).to.deep.equal({ ok: true, value: String(i / 2 + 1000) });
+      else expect(s.ok === false && s.error, `call ${i}`).to.be.instanceOf(KeyNotFound);
+    });
+  });
+
+  it('afind of 250 keys answers in the order asked, with the stored values', async () => {
+    const models = await Hot.ainsert(...Array.from({ length: 250 }, (_v, i) => new Hot({ id: `order-${i}`, n: i * 3 })));
+    const keys = models.map((m) => m.key).reverse();
+    const found = await Hot.afind(...keys);
+    expect(found.map((m) => m.key)).to.deep.equal(keys);
+    expect(found.map((m) => m.n.value)).to.deep.equal(keys.map((_k, i) => (249 - i) * 3));
+  });
+});
