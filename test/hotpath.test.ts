@@ -48,3 +48,24 @@ describe('hot paths', () => {
     expect(found.map((m) => m.n.value)).to.deep.equal(keys.map((_k, i) => (249 - i) * 3));
   });
 });
+
+describe('model instances: fields as prototype accessors', () => {
+  class Acc extends defineModel('HotAcc', {
+    id: field.str({ key: true }),
+    n: field.int({ default: 1 }),
+    inner: field.model(defineModel('HotAccInner', { x: field.int({ default: 2 }) }), { default: () => ({ x: 2 }) }),
+  }) {}
+
+  it('each instance reads its own handles; a field cannot be replaced; fields enumerate', () => {
+    const a = new Acc({ id: 'a', n: 5 });
+    const b = new Acc({ id: 'b' });
+    expect([a.n.value, b.n.value]).to.deep.equal([5, 1]);
+    expect(a.n).to.equal(a.n); // the same handle every time
+    expect(a.inner.x.value).to.equal(2);
+    expect(() => { (a as unknown as Record<string, unknown>).n = 3; }).to.throw(TypeError);
+    const names: string[] = [];
+    for (const k in a) names.push(k);
+    expect(names).to.include.members(['id', 'n', 'inner']);
+    expect(a.toJSON()).to.deep.equal({ id: 'a', n: 5, inner: { x: 2 } });
+  });
+});
