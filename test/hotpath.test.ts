@@ -3,10 +3,10 @@
  * flight at once) and still answer in the caller's order, each call settled on its own.
  */
 import { expect } from 'chai';
-import { defineModel, field, KeyNotFound } from '../src/index.js';
+import { defineModel, field, KeyNotFound, CorruptedModelError } from '../src/index.js';
 import { runScripts, PIPELINE_CHUNK, type ScriptCall } from '../src/runtime/scripts.js';
 import { callFor } from '../src/model/calls.js';
-import { libraryClient, testTopology } from './helpers/hooks.js';
+import { libraryClient, testClient, testTopology } from './helpers/hooks.js';
 
 class Hot extends defineModel('HotItem', { id: field.str({ key: true }), n: field.int({ default: 0 }) }, { ttl: 100 }) {}
 
@@ -67,5 +67,21 @@ describe('model instances: fields as prototype accessors', () => {
     for (const k in a) names.push(k);
     expect(names).to.include.members(['id', 'n', 'inner']);
     expect(a.toJSON()).to.deep.equal({ id: 'a', n: 5, inner: { x: 2 } });
+  });
+});
+
+describe('model reads: the per-schema decoder', () => {
+  it('a stored value that is not JSON, or does not validate, is a CorruptedModelError naming key and field; a missing one takes its default', async () => {
+    const m = await new Hot({ id: 'dec', n: 4 }).asave();
+    await testClient().hdel(m.key, 'n');
+    expect((await Hot.aget('dec')).n.value).to.equal(0);
+    await testClient().hset(m.key, 'n', '{oops');
+    const e1 = await Hot.aget('dec').then(() => null, (e: unknown) => e);
+    expect(e1).to.be.instanceOf(CorruptedModelError);
+    expect((e1 as Error).message).to.equal('HotItem:{dec} field "n": not JSON: "{oops"');
+    await testClient().hset(m.key, 'n', '"x"');
+    const e2 = await Hot.afind(m.key).then(() => null, (e: unknown) => e);
+    expect(e2).to.be.instanceOf(CorruptedModelError);
+    expect((e2 as Error).message).to.match(/^HotItem:\{dec\} field "n": .*"\\"x\\""$/);
   });
 });

@@ -27,6 +27,8 @@ export class ModelSchema {
   readonly collections: readonly Leaf[];
   readonly keyField: string | null;
   readonly leafByPath: ReadonlyMap<string, Leaf>;
+  /** A leaf's path → its position in `leaves`. */
+  readonly leafIndex: ReadonlyMap<string, number>;
   /** The top-level field names, in the shape's order, and their specs (instances index their handles by it). */
   readonly names: readonly string[];
   readonly specs: readonly AnyField[];
@@ -54,6 +56,7 @@ export class ModelSchema {
     this.leaves = leaves;
     this.collections = collections;
     this.leafByPath = new Map(leaves.map((l) => [l.path, l]));
+    this.leafIndex = new Map(leaves.map((l, i) => [l.path, i]));
     this.names = Object.keys(shape);
     this.specs = Object.values(shape);
     this.indexOf = new Map(this.names.map((n, i) => [n, i]));
