@@ -11,7 +11,7 @@ import { inPipeline, type Reloadable } from '../runtime/pipeline.js';
 import { perform } from '../ops/run.js';
 import type { ScriptCall } from '../runtime/scripts.js';
 import type { MethodName, ResultOf } from '../ops/table.js';
-import { callFor, clientOf, type ModelStatic } from './calls.js';
+import { callFor, clientOf, keysOf, type ModelStatic } from './calls.js';
 import type { Leaf } from './schema.js';
 import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, type Tree } from './storage.js';
 
@@ -37,6 +37,8 @@ export class ModelCore implements FieldOwner, Reloadable {
   declare readonly prefix: string;
   /** The main key, made once (the pk and the model name never change). */
   declare private mainKey: string | undefined;
+  /** Every key of the root model (keysOf), made at its first operation. */
+  declare private keys: readonly string[] | undefined;
 
   constructor(model: object, cls: ModelStatic, pk: string, prefix: string, root: ModelCore | null) {
     this.root = root ?? this;
@@ -46,6 +48,7 @@ export class ModelCore implements FieldOwner, Reloadable {
     this.pk = pk;
     this.prefix = prefix;
     this.mainKey = undefined;
+    this.keys = undefined;
     CORES.set(model, this);
   }
 
@@ -75,7 +78,7 @@ export class ModelCore implements FieldOwner, Reloadable {
 
   runMethod<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>): Promise<ResultOf<N>> {
     const root = this.root;
-    return perform(clientOf(root.cls), method, callFor(root.cls, method, root.key, extra), local, root);
+    return perform(clientOf(root.cls), method, callFor(root.cls, method, root.key, extra, (root.keys ??= keysOf(root.cls.schema, root.key))), local, root);
   }
 
   queueMethod(method: MethodName, extra: readonly string[]): void {
