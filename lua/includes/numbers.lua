@@ -1,10 +1,10 @@
 -- The shortest of %.15g, %.16g, %.17g that reads back as the same double, so a float
 -- written by Lua looks like the one JavaScript would write.
 local function rapyer_float(x)
-  for _, f in ipairs({ '%.15g', '%.16g' }) do
-    local s = string.format(f, x)
-    if tonumber(s) == x then return s end
-  end
+  local s = string.format('%.15g', x)
+  if tonumber(s) == x then return s end
+  s = string.format('%.16g', x)
+  if tonumber(s) == x then return s end
   return string.format('%.17g', x)
 end
 

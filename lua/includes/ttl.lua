@@ -5,9 +5,10 @@
 
 -- Rules 1 and 2: when the model has a TTL and the operation created it, or its groups meet
 -- the mask, set the TTL of every key of the model. Returns true when it did.
+-- The TTL goes to PEXPIRE as the text it came as: a number would be converted back to a string.
 local function rapyer_refresh(created)
-  local ttl = tonumber(ARGV[3])
-  if ttl == nil then return false end
+  local ttl = ARGV[3]
+  if ttl == '' then return false end
   if not created and bit.band(tonumber(ARGV[1]), tonumber(ARGV[2])) == 0 then return false end
   for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
   return true

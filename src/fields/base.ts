@@ -6,12 +6,17 @@ export type { FieldOwner } from './owner.js';
 
 /** A field of a model instance (the reference's BaseRedisType). */
 export abstract class BaseRedisType {
-  constructor(
-    protected readonly owner: FieldOwner,
-    /** Dotted path from the root model, e.g. `address.city`. */
-    readonly path: string,
-    readonly spec: AnyField,
-  ) {}
+  // `declare`d and assigned: an emitted class field is a define per instance (profiles of afind).
+  protected declare readonly owner: FieldOwner;
+  /** Dotted path from the root model, e.g. `address.city`. */
+  declare readonly path: string;
+  declare readonly spec: AnyField;
+
+  constructor(owner: FieldOwner, path: string, spec: AnyField) {
+    this.owner = owner;
+    this.path = path;
+    this.spec = spec;
+  }
 
   protected get where(): Where {
     return { model: this.owner.key, path: this.path };

@@ -25,7 +25,7 @@ function checkRepeat(where: string, what: string, inner: string, n: number): voi
 }
 
 export class ScalarHandle<V> extends BaseRedisType {
-  protected current: V;
+  protected declare current: V;
 
   constructor(owner: FieldOwner, path: string, spec: AnyField, value: V) {
     super(owner, path, spec);

@@ -4,7 +4,7 @@
  */
 import { compile, firstError } from '../schema/ajv.js';
 import { WRONG_TYPE, type ScalarCodec } from '../schema/scalar-codecs.js';
-import { ValidationError, show } from '../errors.js';
+import { CorruptedModelError, ValidationError, show } from '../errors.js';
 import type { ValidateFunction } from 'ajv';
 import type { FieldHandle, FieldOwner } from './owner.js';
 
@@ -123,6 +123,21 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
     }
     if (!this.#validate!(plain)) return { ok: false, why: `${firstError(this.#validate!)}: ${show(raw)}` };
     return { ok: true, value: (plain === null ? null : this.codec!.fromPlain(plain)) as V };
+  }
+
+  /**
+   * Stored text → runtime value, or CorruptedModelError naming the model key and the field (the
+   * same text as decode's `why`): the path of every model read, without a result object.
+   */
+  decodeAt(key: string, path: string, raw: string): V {
+    let plain: unknown;
+    try {
+      plain = JSON.parse(raw);
+    } catch {
+      throw new CorruptedModelError(`${key} field "${path}": not JSON: ${show(raw)}`);
+    }
+    if (!this.#validate!(plain)) throw new CorruptedModelError(`${key} field "${path}": ${firstError(this.#validate!)}: ${show(raw)}`);
+    return (plain === null ? null : this.codec!.fromPlain(plain)) as V;
   }
 
   /** The stored text of the default, for scripts working on a record that predates the field. */

@@ -48,14 +48,17 @@ export class AtomicRedisModel {
     if (!rootCore) checkPk(cls.modelName, pk);
     const core = new ModelCore(this, cls, pk, bind.prefix ?? '', rootCore ?? null);
     this.#core = core;
-    for (const [name, spec] of Object.entries(schema.shape)) {
+    // The instance's fields are accessors on its class's prototype (defineModel), reading these.
+    const { names, specs } = schema;
+    const handles = core.handles;
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[i]!;
+      const spec = specs[i]!;
       const path = core.prefix + name;
       // A nested model is a field of its parent too: its toJSON is what the parent reads.
-      const handle = spec.kind === 'model'
+      handles.push(spec.kind === 'model'
         ? (new (spec.ref as ModelStatic)(values[name] as never, { root: core.root, prefix: `${path}.`, trusted: true }) as unknown as FieldHandle)
-        : spec.make(core.root, path, spec, values[name]);
-      core.fields.set(name, handle);
-      Object.defineProperty(this, name, { value: handle, enumerable: true });
+        : spec.make(core.root, path, spec, values[name]));
     }
   }
 

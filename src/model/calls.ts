@@ -34,12 +34,15 @@ export function keysOf(schema: ModelSchema, main: string): string[] {
 }
 
 /** The script call of an operation for one model of a class: groups, TTL arguments, then `extra`. */
-export function callFor(cls: ModelStatic, method: MethodName, main: string, extra: readonly string[]): ScriptCall {
+export function callFor(cls: ModelStatic, method: MethodName, main: string, extra: readonly string[], keys?: readonly string[]): ScriptCall {
   const op = OPERATIONS[method];
+  const [mask, ttl] = cls.Meta.ttlArgs();
+  const args = [op.groupsArg, mask, ttl];
+  for (let i = 0; i < extra.length; i += 1) args.push(extra[i]!); // no spread: extra may be huge
   return {
     script: op.script,
-    keys: keysOf(cls.schema, main),
-    args: [op.groupsArg, ...cls.Meta.ttlArgs(), ...extra],
+    keys: keys ?? keysOf(cls.schema, main),
+    args,
     label: `${main} ${method}`,
     idempotent: op.idempotent,
   };

@@ -11,7 +11,7 @@ import { inPipeline, type Reloadable } from '../runtime/pipeline.js';
 import { perform } from '../ops/run.js';
 import type { ScriptCall } from '../runtime/scripts.js';
 import type { MethodName, ResultOf } from '../ops/table.js';
-import { callFor, clientOf, type ModelStatic } from './calls.js';
+import { callFor, clientOf, keysOf, type ModelStatic } from './calls.js';
 import type { Leaf } from './schema.js';
 import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, type Tree } from './storage.js';
 
@@ -22,22 +22,33 @@ export function coreOf(model: object): ModelCore | undefined {
   return CORES.get(model);
 }
 
+// Fields are `declare`d and assigned in the constructor: an emitted class field is a define per
+// instance, which showed in profiles of afind (one core per model built).
 export class ModelCore implements FieldOwner, Reloadable {
-  readonly root: ModelCore;
-  readonly fields = new Map<string, FieldHandle>();
-  #key: string | undefined; // the pk and the model name never change
+  declare readonly root: ModelCore;
+  /** The field handles (nested model instances too), in the order of the schema's `names`. */
+  declare readonly handles: FieldHandle[];
+  /** The instance this core belongs to. */
+  declare readonly model: object;
+  /** The instance's own class (a nested model's class for a nested one). */
+  declare readonly cls: ModelStatic;
+  declare readonly pk: string;
+  /** `address.` for a model nested at `address`, '' for a root. */
+  declare readonly prefix: string;
+  /** The main key, made once (the pk and the model name never change). */
+  declare private mainKey: string | undefined;
+  /** Every key of the root model (keysOf), made at its first operation. */
+  declare private keys: readonly string[] | undefined;
 
-  constructor(
-    /** The instance this core belongs to. */
-    readonly model: object,
-    /** The instance's own class (a nested model's class for a nested one). */
-    readonly cls: ModelStatic,
-    readonly pk: string,
-    /** `address.` for a model nested at `address`, '' for a root. */
-    readonly prefix: string,
-    root: ModelCore | null,
-  ) {
+  constructor(model: object, cls: ModelStatic, pk: string, prefix: string, root: ModelCore | null) {
     this.root = root ?? this;
+    this.handles = [];
+    this.model = model;
+    this.cls = cls;
+    this.pk = pk;
+    this.prefix = prefix;
+    this.mainKey = undefined;
+    this.keys = undefined;
     CORES.set(model, this);
   }
 
@@ -47,7 +58,7 @@ export class ModelCore implements FieldOwner, Reloadable {
 
   /** The main key, `${name}:{${pk}}`. A nested model answers its root's key. */
   get key(): string {
-    return (this.#key ??= this.root === this ? mainKey(this.cls.modelName, this.pk) : this.root.key);
+    return (this.mainKey ??= this.root === this ? mainKey(this.cls.modelName, this.pk) : this.root.key);
   }
 
   get isRoot(): boolean {
@@ -57,7 +68,9 @@ export class ModelCore implements FieldOwner, Reloadable {
   /** A plain object of the local values. */
   toJSON(): Tree {
     const out: Tree = {};
-    for (const [name, f] of this.fields) out[name] = f.toJSON();
+    const names = this.cls.schema.names;
+    const handles = this.handles;
+    for (let i = 0; i < handles.length; i += 1) out[names[i]!] = handles[i]!.toJSON();
     return out;
   }
 
@@ -65,7 +78,7 @@ export class ModelCore implements FieldOwner, Reloadable {
 
   runMethod<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>): Promise<ResultOf<N>> {
     const root = this.root;
-    return perform(clientOf(root.cls), method, callFor(root.cls, method, root.key, extra), local, root);
+    return perform(clientOf(root.cls), method, callFor(root.cls, method, root.key, extra, (root.keys ??= keysOf(root.cls.schema, root.key))), local, root);
   }
 
   queueMethod(method: MethodName, extra: readonly string[]): void {
@@ -105,7 +118,8 @@ export class ModelCore implements FieldOwner, Reloadable {
   fieldAt(path: string): FieldHandle {
     const dot = path.indexOf('.');
     const head = dot < 0 ? path : path.slice(0, dot);
-    const f = this.fields.get(head);
+    const i = this.cls.schema.indexOf.get(head);
+    const f = i === undefined ? undefined : this.handles[i];
     if (!f) throw new ValidationError(`${this.modelName}: no field ${show(path)}`);
     return dot < 0 ? f : CORES.get(f)!.fieldAt(path.slice(dot + 1));
   }

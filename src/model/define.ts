@@ -73,6 +73,13 @@ export function defineModel<const S extends Shape>(name: string, shape: S, meta:
     static readonly Meta = Meta;
   };
   Object.defineProperty(Model, 'name', { value: name });
+  // One accessor per field, on the prototype: instances hold their handles in their core.
+  schema.names.forEach((field, i) => {
+    Object.defineProperty(Model.prototype, field, {
+      get(this: AtomicRedisModel) { return AtomicRedisModel.coreOf(this).handles[i]; },
+      enumerable: true,
+    });
+  });
   register(name, Model);
   return Model as unknown as ModelClass<S>;
 }

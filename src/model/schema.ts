@@ -27,6 +27,13 @@ export class ModelSchema {
   readonly collections: readonly Leaf[];
   readonly keyField: string | null;
   readonly leafByPath: ReadonlyMap<string, Leaf>;
+  /** A leaf's path → its position in `leaves`. */
+  readonly leafIndex: ReadonlyMap<string, number>;
+  /** The top-level field names, in the shape's order, and their specs (instances index their handles by it). */
+  readonly names: readonly string[];
+  readonly specs: readonly AnyField[];
+  /** Field name → its position in `names`. */
+  readonly indexOf: ReadonlyMap<string, number>;
 
   constructor(readonly name: string, readonly shape: Shape, reserved: ReadonlySet<string>) {
     let keyField: string | null = null;
@@ -49,6 +56,10 @@ export class ModelSchema {
     this.leaves = leaves;
     this.collections = collections;
     this.leafByPath = new Map(leaves.map((l) => [l.path, l]));
+    this.leafIndex = new Map(leaves.map((l, i) => [l.path, i]));
+    this.names = Object.keys(shape);
+    this.specs = Object.values(shape);
+    this.indexOf = new Map(this.names.map((n, i) => [n, i]));
   }
 
   /** The leaves and collections at or under a dotted path. */

@@ -17,6 +17,10 @@ export function getPath(tree: Tree, path: string): unknown {
 }
 
 export function setPath(tree: Tree, path: string, value: unknown): void {
+  if (!path.includes('.')) {
+    tree[path] = value;
+    return;
+  }
   const parts = path.split('.');
   let cur = tree;
   for (const part of parts.slice(0, -1)) cur = (cur[part] ??= {}) as Tree;
@@ -50,28 +54,33 @@ export function encodePayload(schema: ModelSchema, key: string, tree: Tree, leav
 
 /** Decodes the values of some leaves from their stored texts; missing texts take the default. */
 export function decodeLeaves(key: string, leaves: readonly Leaf[], raws: readonly (string | null | undefined)[], tree: Tree): void {
-  leaves.forEach((l, i) => {
+  for (let i = 0; i < leaves.length; i += 1) {
+    const l = leaves[i]!;
     const raw = raws[i];
     if (raw === null || raw === undefined) {
       const d = l.spec.defaultValue();
       if (d === undefined) throw new CorruptedModelError(`${key} field "${l.path}": missing, and the field has no default`);
       setPath(tree, l.path, d);
-      return;
+    } else {
+      setPath(tree, l.path, l.spec.decodeAt(key, l.path, raw));
     }
-    const r = l.spec.decode(raw);
-    if (!r.ok) throw new CorruptedModelError(`${key} field "${l.path}": ${r.why}`);
-    setPath(tree, l.path, r.value);
-  });
+  }
 }
 
 /** Decodes a model/load reply of the whole model ('*') into a tree. */
 export function decodeModel(schema: ModelSchema, key: string, reply: unknown[]): Tree {
   const flat = reply[0] as string[];
-  const hash = new Map<string, string>();
-  for (let i = 0; i < flat.length; i += 2) hash.set(flat[i]!, flat[i + 1]!);
+  const leaves = schema.leaves;
+  const at = schema.leafIndex;
+  // HGETALL's pairs → the stored text of each leaf, by its position in schema.leaves
+  const raws: (string | undefined)[] = new Array(leaves.length).fill(undefined);
+  for (let i = 0; i < flat.length; i += 2) {
+    const j = at.get(flat[i]!);
+    if (j !== undefined) raws[j] = flat[i + 1];
+  }
   const tree: Tree = {};
-  decodeLeaves(key, schema.leaves, schema.leaves.map((l) => hash.get(l.path)), tree);
-  decodeCollections(schema, key, reply, schema.collections, tree);
+  decodeLeaves(key, leaves, raws, tree);
+  if (schema.collections.length > 0) decodeCollections(schema, key, reply, schema.collections, tree);
   return tree;
 }
 

@@ -46,55 +46,80 @@ const isRedirect = (e: unknown) => e instanceof Error && /^(MOVED|ASK|TRYAGAIN|C
  */
 export function runScript(client: Client, call: ScriptCall, attempt = 0): Promise<unknown> {
   const { lua, sha } = LUA_SCRIPTS[call.script];
-  // keys and args travel as one array: spread into the call, ~120,000 of them overflow V8's stack
-  return client.evalsha(sha, call.keys.length, [...call.keys, ...call.args]).catch((e: unknown) => {
+  return evalOne(client, sha, call).catch((e: unknown) => {
     if (!isNoScript(e)) {
       const err = fromScriptError(e, call.label);
       if (!(err instanceof ConnectionLostError) || attempt >= 3 || call.idempotent !== true) throw err;
       return new Promise((r) => setTimeout(r, 20 * 2 ** attempt)).then(() => runScript(client, call, attempt + 1));
     }
-    return client.eval(lua, call.keys.length, [...call.keys, ...call.args]).catch((e2: unknown) => {
+    return evalOne(client, lua, call, 'eval').catch((e2: unknown) => {
       throw fromScriptError(e2, call.label);
     });
   });
 }
 
+type Evaluator = Pick<Client, 'evalsha' | 'eval'>;
+type EvalArgs = (sha: string, numkeys: number, keys: readonly string[], args: readonly string[]) => Promise<unknown>;
+
 /**
- * Runs many script calls in as few round trips as the topology allows: one ioredis pipeline
- * (not MULTI) on a single server, one per node on a Cluster. Calls that met NOSCRIPT, or a
+ * EVALSHA (or EVAL) of a call on a client or a pipeline. Keys and args go as two arrays, which
+ * ioredis flattens once (`args.flat()`): no copy of ours, and no spread into the call (~120,000
+ * arguments would overflow V8's stack).
+ */
+function evalOne(target: Evaluator, shaOrLua: string, call: ScriptCall, command: 'evalsha' | 'eval' = 'evalsha'): Promise<unknown> {
+  return (target[command] as unknown as EvalArgs).call(target, shaOrLua, call.keys.length, call.keys, call.args);
+}
+
+/**
+ * A bulk operation's calls travel in pipelines of at most this many calls, all in flight at once:
+ * ioredis writes a pipeline in one write at exec(), so with one pipeline of 1,000 calls Redis
+ * starts only once every call is encoded, and the client decodes only once Redis answered them
+ * all; chunks let the two sides work at the same time.
+ */
+export const PIPELINE_CHUNK = 100;
+
+/**
+ * Runs many script calls in ioredis pipelines (not MULTI), all sent at once: on a single server
+ * the calls in order, on a Cluster grouped by node, in pipelines of PIPELINE_CHUNK calls. Calls that met NOSCRIPT, or a
  * Cluster redirection, did not run: they are sent again one by one. Results come back in the callers' order, each settled on its own.
  */
 export async function runScripts(client: Client, calls: readonly ScriptCall[]): Promise<Settled[]> {
   if (calls.length === 0) return [];
-  const groups = groupByNode(client, calls);
   const out: Settled[] = new Array(calls.length);
-  await Promise.all(groups.map(async (idx) => {
-    const pipe = client.pipeline();
-    for (const i of idx) {
-      const c = calls[i]!;
-      pipe.evalsha(LUA_SCRIPTS[c.script].sha, c.keys.length, [...c.keys, ...c.args]);
-    }
-    let replies: [Error | null, unknown][];
-    try {
-      replies = (await pipe.exec()) ?? [];
-    } catch (error) {
-      if (isRefusedPipeline(error)) { // ioredis sent nothing: send the calls one by one
-        await Promise.all(idx.map(async (i) => { out[i] = await settle(runScript(client, calls[i]!)); }));
-        return;
-      }
-      // the connection closed: each call applied once or not at all
-      for (const i of idx) out[i] = { ok: false, error: fromScriptError(error, calls[i]!.label) };
+  const chunks: number[][] = [];
+  for (const idx of groupByNode(client, calls)) {
+    for (let at = 0; at < idx.length; at += PIPELINE_CHUNK) chunks.push(idx.slice(at, at + PIPELINE_CHUNK));
+  }
+  await Promise.all(chunks.map((idx) => runChunk(client, calls, idx, out)));
+  return out;
+}
+
+/** One pipeline of the calls at `idx` (one node's), settled into `out`. */
+async function runChunk(client: Client, calls: readonly ScriptCall[], idx: readonly number[], out: Settled[]): Promise<void> {
+  const pipe = client.pipeline();
+  for (const i of idx) {
+    const c = calls[i]!;
+    void evalOne(pipe as unknown as Evaluator, LUA_SCRIPTS[c.script].sha, c);
+  }
+  let replies: [Error | null, unknown][];
+  try {
+    replies = (await pipe.exec()) ?? [];
+  } catch (error) {
+    if (isRefusedPipeline(error)) { // ioredis sent nothing: send the calls one by one
+      await Promise.all(idx.map(async (i) => { out[i] = await settle(runScript(client, calls[i]!)); }));
       return;
     }
-    const retry: number[] = [];
-    idx.forEach((i, n) => {
-      const [err, value] = replies[n] ?? [new RedisError(`${calls[i]!.label}: no reply`), null];
-      if (err && (isNoScript(err) || isRedirect(err))) retry.push(i);
-      else out[i] = err ? { ok: false, error: fromScriptError(err, calls[i]!.label) } : { ok: true, value };
-    });
-    await Promise.all(retry.map(async (i) => { out[i] = await settle(runScript(client, calls[i]!)); }));
-  }));
-  return out;
+    // the connection closed: each call applied once or not at all
+    for (const i of idx) out[i] = { ok: false, error: fromScriptError(error, calls[i]!.label) };
+    return;
+  }
+  const retry: number[] = [];
+  idx.forEach((i, n) => {
+    const [err, value] = replies[n] ?? [new RedisError(`${calls[i]!.label}: no reply`), null];
+    if (err && (isNoScript(err) || isRedirect(err))) retry.push(i);
+    else out[i] = err ? { ok: false, error: fromScriptError(err, calls[i]!.label) } : { ok: true, value };
+  });
+  await Promise.all(retry.map(async (i) => { out[i] = await settle(runScript(client, calls[i]!)); }));
 }
 
 function settle(p: Promise<unknown>): Promise<Settled> {
