@@ -12,7 +12,7 @@ import { newIdsBeside } from '../runtime/topology.js';
 import { withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
 import { runPipeline } from '../runtime/pipeline.js';
 import { callFor, clientOf, keysOf, type Bind, type ModelStatic as AnyModelStatic } from './calls.js';
-import { ModelCore, coreOf } from './core.js';
+import { ModelCore } from './core.js';
 import type { Leaf } from './schema.js';
 import { decodeModel, encodePayload, getPath, luaKind, setPath, type Tree } from './storage.js';
 
@@ -26,13 +26,20 @@ export function staticOf(model: AtomicRedisModel): ModelStatic {
   return model.constructor as ModelStatic;
 }
 
-/** The internal side of a model instance (src/model/core.ts). */
+/** Reads an instance's private core; set by the class's static block (no public accessor). */
+let readCore: (model: AtomicRedisModel) => ModelCore;
+
+/** The internal side of a model instance (src/model/core.ts): one private-field read. */
 export function coreOfModel(model: AtomicRedisModel): ModelCore {
-  return coreOf(model)!;
+  return readCore(model);
 }
 
 export class AtomicRedisModel {
   readonly #core: ModelCore;
+
+  static {
+    readCore = (model) => model.#core;
+  }
 
   constructor(input: object = {}, bind: Bind = {}) {
     const cls = staticOf(this);

@@ -1,5 +1,5 @@
 /** defineModel: makes a model class from a shape of fields and its Meta options. */
-import { AtomicRedisModel, type ModelStatic } from './base.js';
+import { AtomicRedisModel, coreOfModel, type ModelStatic } from './base.js';
 import * as ops from './class-ops.js';
 import { ModelMeta, type MetaOptions } from './meta.js';
 import { ModelSchema, type Shape } from './schema.js';
@@ -76,7 +76,7 @@ export function defineModel<const S extends Shape>(name: string, shape: S, meta:
   // One accessor per field, on the prototype: instances hold their handles in their core.
   schema.names.forEach((field, i) => {
     Object.defineProperty(Model.prototype, field, {
-      get(this: AtomicRedisModel) { return AtomicRedisModel.coreOf(this).handles[i]; },
+      get(this: AtomicRedisModel) { return coreOfModel(this).handles[i]; },
       enumerable: true,
     });
   });
