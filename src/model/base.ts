@@ -62,10 +62,14 @@ export class AtomicRedisModel {
       const name = names[i]!;
       const spec = specs[i]!;
       const path = core.prefix + name;
-      // A nested model is a field of its parent too: its toJSON is what the parent reads.
-      handles.push(spec.kind === 'model'
-        ? (new (spec.ref as ModelStatic)(values[name] as never, { root: core.root, prefix: `${path}.`, trusted: true }) as unknown as FieldHandle)
-        : spec.make(core.root, path, spec, values[name]));
+      if (spec.kind === 'model') {
+        // A nested model is a field of its parent too: its toJSON is what the parent reads.
+        const child = new (spec.ref as ModelStatic)(values[name] as never, { root: core.root, prefix: `${path}.`, trusted: true });
+        (core.nested ??= [])[i] = readCore(child);
+        handles.push(child as unknown as FieldHandle);
+      } else {
+        handles.push(spec.make(core.root, path, spec, values[name]));
+      }
     }
   }
 

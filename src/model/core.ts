@@ -15,19 +15,14 @@ import { callFor, clientOf, keysOf, type ModelStatic } from './calls.js';
 import type { Leaf } from './schema.js';
 import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, type Tree } from './storage.js';
 
-const CORES = new WeakMap<object, ModelCore>();
-
-/** The core of a model instance (or undefined for anything else). */
-export function coreOf(model: object): ModelCore | undefined {
-  return CORES.get(model);
-}
-
 // Fields are `declare`d and assigned in the constructor: an emitted class field is a define per
 // instance, which showed in profiles of afind (one core per model built).
 export class ModelCore implements FieldOwner, Reloadable {
   declare readonly root: ModelCore;
   /** The field handles (nested model instances too), in the order of the schema's `names`. */
   declare readonly handles: FieldHandle[];
+  /** The cores of the nested models among the handles, at the same indexes (none: undefined). */
+  declare nested: ModelCore[] | undefined;
   /** The instance this core belongs to. */
   declare readonly model: object;
   /** The instance's own class (a nested model's class for a nested one). */
@@ -49,7 +44,7 @@ export class ModelCore implements FieldOwner, Reloadable {
     this.prefix = prefix;
     this.mainKey = undefined;
     this.keys = undefined;
-    CORES.set(model, this);
+    this.nested = undefined;
   }
 
   get modelName(): string {
@@ -109,7 +104,9 @@ export class ModelCore implements FieldOwner, Reloadable {
     decodeCollections(schema, root.key, reply, collections, tree);
     root.applyTree(tree, [...leaves, ...collections]);
     const f = root.fieldAt(path);
-    return CORES.has(f) ? f : f.toJSON();
+    // A path that is neither a scalar nor a collection is a nested model: return the model.
+    const isValue = schema.leafByPath.has(path) || collections.some((c) => c.path === path);
+    return isValue ? f.toJSON() : f;
   }
 
   // ---- the model's side ----
@@ -121,7 +118,7 @@ export class ModelCore implements FieldOwner, Reloadable {
     const i = this.cls.schema.indexOf.get(head);
     const f = i === undefined ? undefined : this.handles[i];
     if (!f) throw new ValidationError(`${this.modelName}: no field ${show(path)}`);
-    return dot < 0 ? f : CORES.get(f)!.fieldAt(path.slice(dot + 1));
+    return dot < 0 ? f : this.nested![i!]!.fieldAt(path.slice(dot + 1));
   }
 
   /** Sets the local values of the given leaves from a trusted tree. */
