@@ -90,11 +90,12 @@ function withOps(lua: string, sources: ReadonlyMap<string, string>): string {
   const ops = [...sources].filter(([name]) => queued.has(name));
   const includes = includeUnion(ops.map(([, body]) => includesOf(body)));
   const shared = includes.map((name) => stripComments(readFileSync(join(luaDir, 'includes', `${name}.lua`), 'utf8')));
-  const defs = ops.map(([name, body]) => {
+  const branches = ops.map(([name, body], i) => {
     const own = stripComments(body.replace(/^--@include [\w-]+[ \t]*$/gm, ''));
-    return `OPS[${JSON.stringify(name)}] = function()\n${own}\nend`;
+    return `${i === 0 ? 'if' : 'elseif'} name == ${JSON.stringify(name)} then\n${own}`;
   });
-  return lua.replace(OPS_MARK, () => [...shared, ...defs].join('\n'));
+  const run = ['local function run_op(name)', ...branches, "else return redis.error_reply('RAPYER_UNSUPPORTED no script ' .. name) end", 'end'];
+  return lua.replace(OPS_MARK, () => [...shared, ...run].join('\n'));
 }
 
 /**

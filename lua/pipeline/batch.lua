@@ -13,12 +13,13 @@ A PEXPIRE of a key to the TTL this batch already gave it (and that no write took
 not sent again: one refresh per key and TTL, however many operations refresh it.
 KEYS         every key the operations touch (one hash slot)
 ARGV[1]      N, the number of operations; ARGV[2] R, the number of models to read back; then for
-             each operation: script name, label, k, k indexes into KEYS (its KEYS in order), a,
+             each operation: script name, k, k indexes into KEYS (its KEYS in order), a,
              its a ARGV; then for each model read back: k, k indexes into KEYS (its main hash,
              then its collection keys), then what model/load reads from ARGV[4] on ('*' or a
              count and that many field paths, then one kind per collection key, or 'skip')
 Reply        { read 1, ..., read R }, each as model/load replies (false when the model is not stored)
-Errors       the failing operation's error, e.g. 'RAPYER_ZERO_DIVISION <detail> [operation 3: <label>]';
+Errors       the failing operation's error, e.g. 'RAPYER_ZERO_DIVISION <detail> [operation 3]' (the
+             client adds the operation's label);
              a Redis error inside an operation becomes 'RAPYER_REDIS <message> [...]'
 Groups       the union of the queued operations' groups; each operation runs its own TTL step
 ]]
@@ -110,20 +111,113 @@ local function log(cmd, a, entries, reply)
   end
 end
 
--- A write command with its undo entries logged; `raise` as redis.call, else as redis.pcall.
-local function logged(raise, cmd, ...)
-  if READS[cmd] then
-    if raise then return redis.call(cmd, ...) end
-    return redis.pcall(cmd, ...)
+-- The hash cache: HGET, EXISTS (of one key) and HSET (of one field, on a hash known to exist
+-- and whose field was read) are answered from what this batch read and wrote, and the writes
+-- are held back until another command reaches the key, or the operations end: the same end
+-- state with fewer commands (the scalar operations on one model cost one HGET per field and one
+-- HSET per model, instead of an EXISTS, an HGET and an HSET each).
+local exists = {}  -- key -> EXISTS reply
+local hcache = {}  -- key -> { field -> value, or false when not stored }
+local held = {}    -- key -> { field -> its stored value before the held writes (or false) }
+local heldby = {}  -- key -> the number of the last operation that held a write to it
+local current = 0  -- the number of the operation running
+
+-- Writes the held fields of a key in one HSET, its undo entry logged. Returns an error reply
+-- table, with .op the operation that held the write, or nil.
+local function flush(key)
+  local h = held[key]
+  if not h then return nil end
+  held[key] = nil
+  local c = hcache[key]
+  local args, names, olds = {}, {}, {}
+  local known = fields[key]
+  for f, old in pairs(h) do
+    args[#args + 1] = f
+    args[#args + 1] = c[f]
+    if not whole[key] and not (known and known[f]) then names[#names + 1] = f; olds[#olds + 1] = old end
   end
-  local a = { ... }
-  if cmd == 'PEXPIRE' and ttlset[a[1]] == tonumber(a[2]) then return 1 end
+  local r = redis.pcall('HSET', key, unpack(args))
+  if type(r) == 'table' and r.err then
+    hcache[key] = nil
+    return { err = r.err, op = heldby[key] }
+  end
+  if #names > 0 then
+    known = known or {}
+    fields[key] = known
+    for _, f in ipairs(names) do known[f] = true end
+    undo[#undo + 1] = { 3, key, names, olds }
+  end
+  return nil
+end
+
+local function flush_all()
+  for key in pairs(held) do
+    local e = flush(key)
+    if e then return e end
+  end
+  return nil
+end
+
+local function fail(raise, e)
+  if raise then error(e) end
+  return e
+end
+
+-- A command of an operation: from the hash cache when it can be, else sent, with the undo
+-- entries of a write logged; `raise` as redis.call, else as redis.pcall.
+local function shadow(raise, cmd, key, ...)
+  local nargs = select('#', ...)
+  if cmd == 'PEXPIRE' and nargs == 1 and ttlset[key] == tonumber((...)) then
+    return 1
+  elseif cmd == 'HGET' and nargs == 1 then
+    local f = ...
+    local c = hcache[key]
+    local v = c and c[f]
+    if v ~= nil then return v end
+    v = redis.pcall('HGET', key, f)
+    if type(v) == 'table' then return fail(raise, v) end
+    if not c then c = {}; hcache[key] = c end
+    c[f] = v
+    return v
+  elseif cmd == 'EXISTS' and nargs == 0 then
+    local e = exists[key]
+    if e then return e end
+    e = redis.call('EXISTS', key)
+    exists[key] = e
+    return e
+  elseif cmd == 'HSET' and nargs == 2 and exists[key] == 1 then
+    local f, v = ...
+    local c = hcache[key]
+    local old = c and c[f]
+    if old ~= nil and type(v) == 'string' then
+      local h = held[key]
+      if not h then h = {}; held[key] = h end
+      if h[f] == nil then h[f] = old end
+      c[f] = v
+      heldby[key] = current
+      return old == false and 1 or 0
+    end
+  end
+  local a = { key, ... }
+  local reads = READS[cmd]
+  if not (cmd == 'PEXPIRE' or cmd == 'PERSIST' or cmd == 'PTTL' or cmd == 'TTL') then
+    for i = 1, #a do
+      if held[a[i]] then
+        local e = flush(a[i])
+        if e then return fail(raise, e) end
+      end
+    end
+  end
+  if reads then
+    if raise then return redis.call(cmd, unpack(a)) end
+    return redis.pcall(cmd, unpack(a))
+  end
   local entries = entries_for(cmd, a)
-  local reply = redis.pcall(cmd, ...)
-  if type(reply) == 'table' and reply.err then
-    if raise then error(reply) end
-    return reply
+  local reply = redis.pcall(cmd, unpack(a))
+  if cmd ~= 'PEXPIRE' and cmd ~= 'PERSIST' then
+    for i = 1, #a do hcache[a[i]] = nil; exists[a[i]] = nil end
   end
+  if type(reply) == 'table' and reply.err then return fail(raise, reply) end
   log(cmd, a, entries, reply)
   return reply
 end
@@ -156,13 +250,12 @@ end
 
 local real = redis
 local redis = setmetatable({
-  call = function(cmd, ...) return logged(true, cmd, ...) end,
-  pcall = function(cmd, ...) return logged(false, cmd, ...) end,
+  call = function(cmd, ...) return shadow(true, cmd, ...) end,
+  pcall = function(cmd, ...) return shadow(false, cmd, ...) end,
 }, { __index = real })
 
 -- The KEYS and ARGV of the operation being run (filled again for each).
 local KEYS, ARGV = {}, {}
-local OPS = {}
 --@ops
 
 local function fill(t, n, from, src)
@@ -172,25 +265,30 @@ local function fill(t, n, from, src)
 end
 
 local at = 3
-for n = 1, tonumber(BARGV[1]) do
-  local name, label, k = BARGV[at], BARGV[at + 1], tonumber(BARGV[at + 2])
+local count = tonumber(BARGV[1])
+for n = 1, count do
+  local name, k = BARGV[at], tonumber(BARGV[at + 1])
   local oldk = #KEYS
-  for i = 1, k do KEYS[i] = BKEYS[tonumber(BARGV[at + 2 + i])] end
+  for i = 1, k do KEYS[i] = BKEYS[tonumber(BARGV[at + 1 + i])] end
   for i = k + 1, oldk do KEYS[i] = nil end
-  at = at + 3 + k
+  at = at + 2 + k
   local a = tonumber(BARGV[at])
   fill(ARGV, a, at, BARGV)
   at = at + 1 + a
-  local fn = OPS[name]
-  local ok, r
-  if fn then ok, r = pcall(fn) else ok, r = false, 'RAPYER_UNSUPPORTED no script ' .. name end
+  current = n
+  local ok, r = pcall(run_op, name)
   local err = (not ok) and r or (type(r) == 'table' and r.err)
+  if not err and n == count then
+    local e = flush_all()
+    if e then err = e; n = e.op end
+  end
   if err then
+    if type(err) == 'table' and err.op then n = err.op end
     rollback()
     if type(err) == 'table' then err = err.err or tostring(err) end
     err = tostring(err)
     if string.sub(err, 1, 7) ~= 'RAPYER_' then err = 'RAPYER_REDIS ' .. err end
-    return real.error_reply(err .. ' [operation ' .. n .. ': ' .. label .. ']')
+    return real.error_reply(err .. ' [operation ' .. n .. ']')
   end
 end
 

@@ -124,7 +124,7 @@ async function sendBatch(batch: Batch): Promise<void> {
     replies = (await runScript(batch.client, batchCall(batch.calls, reads))) as unknown[];
   } catch (error) {
     await Promise.allSettled([...batch.owners].map((o) => o.reload()));
-    throw error;
+    throw named(error, batch.calls);
   }
   let first: unknown = null;
   reads.forEach((read, i) => {
@@ -135,6 +135,17 @@ async function sendBatch(batch: Batch): Promise<void> {
     }
   });
   if (first) throw first;
+}
+
+/** The batch names the failing operation by its number: the error gets its label, `[operation 3: Doc:{a} RedisInt.iadd]`. */
+function named(error: unknown, calls: readonly ScriptCall[]): unknown {
+  if (error instanceof Error) {
+    error.message = error.message.replace(/\[operation (\d+)\]/, (m, n: string) => {
+      const call = calls[Number(n) - 1];
+      return call ? `[operation ${n}: ${call.label}]` : m;
+    });
+  }
+  return error;
 }
 
 /**
@@ -155,7 +166,7 @@ export function batchCall(calls: readonly ScriptCall[], reads: readonly ReadBack
   };
   const args: string[] = [String(calls.length), String(reads.length)];
   for (const c of calls) {
-    args.push(c.script, c.label, String(c.keys.length));
+    args.push(c.script, String(c.keys.length));
     for (const k of c.keys) args.push(at(k));
     args.push(String(c.args.length));
     for (const a of c.args) args.push(a);
