@@ -200,7 +200,9 @@ local function shadow(raise, cmd, key, ...)
   end
   local a = { key, ... }
   local reads = READS[cmd]
-  if not (cmd == 'PEXPIRE' or cmd == 'PERSIST' or cmd == 'PTTL' or cmd == 'TTL') then
+  -- (a PEXPIRE too: Redis refuses a script's first write above maxmemory, and a held HSET must
+  -- stay the first write, as in the operation's own script)
+  if not (cmd == 'PTTL' or cmd == 'TTL') then
     for i = 1, #a do
       if held[a[i]] then
         local e = flush(a[i])
@@ -209,11 +211,11 @@ local function shadow(raise, cmd, key, ...)
     end
   end
   if reads then
-    if raise then return redis.call(cmd, unpack(a)) end
-    return redis.pcall(cmd, unpack(a))
+    if raise then return redis.call(cmd, key, unpack(a, 2)) end
+    return redis.pcall(cmd, key, unpack(a, 2))
   end
   local entries = entries_for(cmd, a)
-  local reply = redis.pcall(cmd, unpack(a))
+  local reply = redis.pcall(cmd, key, unpack(a, 2))
   if cmd ~= 'PEXPIRE' and cmd ~= 'PERSIST' then
     for i = 1, #a do hcache[a[i]] = nil; exists[a[i]] = nil end
   end
