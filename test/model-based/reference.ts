@@ -160,7 +160,8 @@ export class Ref {
   /**
    * Runs fn with a pipeline open; if it throws nothing is applied; else the queue, all or
    * nothing (the whole pipeline, or each model's part: see wholePipeline). After a failure the
-   * models whose operations were queued are reloaded (a READ each, for those still stored).
+   * models of the failed parts are reloaded (a READ each, for those still stored); after a part
+   * that applied, each model reads back what its operations touched.
    */
   pipeline(fn: () => void): void {
     const queue: Queued[] = [];
@@ -174,6 +175,7 @@ export class Ref {
     for (const q of queue) if (!order.includes(q.pk)) order.push(q.pk);
     const parts = this.wholePipeline ? [order] : order.map((pk) => [pk]);
     const errors: unknown[] = [];
+    const failed: Pk[] = [];
     for (const pks of parts) {
       const snapshots = pks.map((pk) => ({ stored: this.slots[pk].stored && cloneStored(this.slots[pk].stored!), ttl: [...this.slots[pk].ttl] }));
       try {
@@ -182,10 +184,12 @@ export class Ref {
       } catch (e) {
         pks.forEach((pk, i) => { this.slots[pk].stored = snapshots[i]!.stored; this.slots[pk].ttl = snapshots[i]!.ttl; });
         errors.push(e);
+        failed.push(...pks);
       }
     }
     if (errors.length === 0) return;
-    for (const pk of order) {
+    // The models of a failed batch are reloaded; those of a batch that applied were read back.
+    for (const pk of order.filter((p) => failed.includes(p))) {
       this.script(pk, 1, false, (c) => { if (c.slot.stored) c.refresh(); });
       const loaded = this.loadedValues(pk);
       if (loaded) this.local[pk] = loaded;
