@@ -7,10 +7,16 @@
  */
 import type { ReadBack } from '../runtime/pipeline.js';
 import type { ScriptCall } from '../runtime/scripts.js';
-import { keysOf } from './calls.js';
-import type { ModelCore } from './core.js';
+import { keysOf, type ModelStatic } from './calls.js';
 import type { Leaf, ModelSchema } from './schema.js';
 import { decodeCollections, decodeLeaves, decodeModel, loadArgs, type Tree } from './storage.js';
+
+/** The root model whose local copy a read-back sets (a ModelCore). */
+export interface ReadBackTarget {
+  readonly cls: ModelStatic;
+  readonly key: string;
+  applyTree(tree: Tree, leaves: readonly Leaf[]): void;
+}
 
 /** Scripts whose ARGV[4] is the path of the scalar field they write. */
 const FIELD_SCRIPTS = new Set(['int/op', 'float/op', 'int/incr', 'float/incr', 'str/op']);
@@ -65,7 +71,7 @@ function touch(schema: ModelSchema, call: ScriptCall, into: Touched): void {
  * The read-back of a root model for the calls a batch runs on it (the calls on other keys are
  * ignored), or null when they touch no local value.
  */
-export function readBackOf(core: ModelCore, calls: readonly ScriptCall[]): ReadBack | null {
+export function readBackOf(core: ReadBackTarget, calls: readonly ScriptCall[]): ReadBack | null {
   const schema = core.cls.schema;
   const key = core.key;
   const touched: Touched = { whole: false, leaves: new Set(), collections: new Set() };
