@@ -58,18 +58,44 @@ export function stripComments(lua: string): string {
   return lines.filter((l) => l.trim() !== '').join('\n');
 }
 
+/** The `--@include` names of a script, in order. */
+function includesOf(lua: string): string[] {
+  return [...lua.matchAll(/^--@include ([\w-]+)[ \t]*$/gm)].map((m) => m[1]!);
+}
+
 /**
- * A script with a `--@ops` line (the pipeline batch) gets there the built script of every
- * operation that can be queued (src/ops/table.ts) as a function of (KEYS, ARGV), without its
- * comments: the same Lua code, applied one after the other.
+ * The includes of several scripts, each once, in an order that keeps every script's own order
+ * (an include may use the functions of the ones before it).
  */
-function withOps(lua: string, ops: ReadonlyMap<string, string>): string {
+function includeUnion(lists: readonly string[][]): string[] {
+  const order: string[] = [];
+  for (const list of lists) for (const name of list) if (!order.includes(name)) order.push(name);
+  for (const list of lists) {
+    const at = list.map((n) => order.indexOf(n));
+    if (at.some((p, i) => i > 0 && p < at[i - 1]!)) throw new Error(`includes ${list.join(', ')}: no order fits every script`);
+  }
+  return order;
+}
+
+/**
+ * A script with a `--@ops` line (the pipeline batch) gets there, once, every include the queued
+ * operations use, then the script of every operation that can be queued (src/ops/table.ts) as a
+ * function without parameters, without its includes and comments: the same Lua code, reading
+ * the batch's KEYS and ARGV upvalues (which the batch fills before each call), sharing one copy
+ * of the include functions instead of making them again at every call.
+ */
+function withOps(lua: string, sources: ReadonlyMap<string, string>): string {
   if (!OPS_MARK.test(lua)) return lua;
   const queued = new Set<string>(queuedScripts());
-  const defs = [...ops]
-    .filter(([name]) => queued.has(name))
-    .map(([name, body]) => `OPS[${JSON.stringify(name)}] = function(KEYS, ARGV)\n${stripComments(body)}\nend`);
-  return lua.replace(OPS_MARK, () => defs.join('\n'));
+  const ops = [...sources].filter(([name]) => queued.has(name));
+  const includes = includeUnion(ops.map(([, body]) => includesOf(body)));
+  const shared = includes.map((name) => stripComments(readFileSync(join(luaDir, 'includes', `${name}.lua`), 'utf8')));
+  const branches = ops.map(([name, body], i) => {
+    const own = stripComments(body.replace(/^--@include [\w-]+[ \t]*$/gm, ''));
+    return `${i === 0 ? 'if' : 'elseif'} name == ${JSON.stringify(name)} then\n${own}`;
+  });
+  const run = ['local function run_op(name)', ...branches, "else return redis.error_reply('RAPYER_UNSUPPORTED no script ' .. name) end", 'end'];
+  return lua.replace(OPS_MARK, () => [...shared, ...run].join('\n'));
 }
 
 /**
@@ -86,10 +112,10 @@ export function buildAll(): string {
   const files = listLua(luaDir).sort();
   const nameOf = (f: string) => relative(luaDir, f).replace(/\\/g, '/').replace(/\.lua$/, '');
   const built = new Map(files.map((f) => [nameOf(f), buildScript(f)]));
-  const ops = new Map([...built].filter(([, lua]) => !OPS_MARK.test(lua)));
+  const sources = new Map(files.map((f) => [nameOf(f), readFileSync(f, 'utf8')] as const).filter(([, lua]) => !OPS_MARK.test(lua)));
   const entries = files.map((f) => {
     const name = nameOf(f);
-    const lua = withOps(built.get(name)!, ops);
+    const lua = withOps(built.get(name)!, sources);
     const sha = createHash('sha1').update(lua).digest('hex');
     return `  ${JSON.stringify(name)}: { lua: ${JSON.stringify(lua)}, sha: ${JSON.stringify(sha)} },`;
   });

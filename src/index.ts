@@ -19,6 +19,7 @@ export type { PriorityItem } from './fields/priority-queue.js';
 export { CollectionSpec } from './fields/collection.js';
 export type { CollectionOptions } from './fields/collection.js';
 export { AtomicRedisModel } from './model/base.js';
+export type { PipelineOptions } from './model/base.js';
 export { defineModel } from './model/define.js';
 export { ModelMeta } from './model/meta.js';
 export type { MetaOptions } from './model/meta.js';

@@ -19,6 +19,15 @@ import { decodeModel, encodePayload, getPath, luaKind, setPath, type Tree } from
 export type { Bind } from './calls.js';
 export { keysOf, callFor, clientOf } from './calls.js';
 
+/** Options of `model.apipeline`. */
+export interface PipelineOptions {
+  /**
+   * Load the model before fn runs (default true: one more round trip). `false`: fn works on the
+   * local copy as it is, and the pipeline is one round trip.
+   */
+  readonly load?: boolean;
+}
+
 /** The static side every model class has. */
 export type ModelStatic<M extends AtomicRedisModel = AtomicRedisModel> = AnyModelStatic<M>;
 
@@ -129,10 +138,14 @@ export class AtomicRedisModel {
 
   /**
    * Runs fn inside a pipeline with this model freshly loaded from Redis (KeyNotFound if it is
-   * not stored); the queued operations are applied atomically in one round trip (README "Pipelines").
+   * not stored), then applies the queued operations atomically (README "Pipelines"): two round
+   * trips. With `{ load: false }` nothing is loaded first: fn works on the local copy you hold,
+   * and the whole pipeline is one round trip; either way the batch reads back what its
+   * operations touched, so afterwards the local copies equal what is stored.
    */
-  async apipeline<R>(fn: (model: this) => Promise<R> | R): Promise<R> {
+  async apipeline<R>(fn: (model: this) => Promise<R> | R, options: PipelineOptions = {}): Promise<R> {
     const root = this.#root;
+    if (options.load === false) return runPipeline(async () => fn(this));
     return runPipeline(async () => {
       await root.aload();
       return fn(this);

@@ -7,11 +7,12 @@
 import type { FieldHandle, FieldOwner } from '../fields/owner.js';
 import { KeyNotFound, ValidationError, show } from '../errors.js';
 import { mainKey } from '../keys.js';
-import { inPipeline, type Reloadable } from '../runtime/pipeline.js';
+import { inPipeline, type ReadBack, type Reloadable } from '../runtime/pipeline.js';
 import { perform } from '../ops/run.js';
 import type { ScriptCall } from '../runtime/scripts.js';
 import type { MethodName, ResultOf } from '../ops/table.js';
 import { callFor, clientOf, keysOf, type ModelStatic } from './calls.js';
+import { readBackOf } from './read-back.js';
 import type { Leaf } from './schema.js';
 import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, type Tree } from './storage.js';
 
@@ -147,6 +148,11 @@ export class ModelCore implements FieldOwner, Reloadable {
     const reply = (await root.runMethod('AtomicRedisModel.aload', loadArgs(schema, '*', '*'))) as unknown[] | null;
     if (!reply) throw new KeyNotFound(`${root.key} AtomicRedisModel.aload: the model is not stored`);
     root.applyTree(decodeModel(schema, root.key, reply), [...schema.leaves, ...schema.collections]);
+  }
+
+  /** What a pipeline batch reads back of the root model after running these calls (src/model/read-back.ts). */
+  readBack(calls: readonly ScriptCall[]): ReadBack | null {
+    return readBackOf(this.root, calls);
   }
 
   /** After a failed pipeline: read the stored state back (a model that is not stored keeps its local copy). */

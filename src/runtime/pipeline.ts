@@ -4,22 +4,33 @@
  * other's operations. When fn returns, the queued calls travel as ONE script, pipeline/batch,
  * which applies them all or none: on a single server one script for the whole pipeline, every
  * model in it; on a Cluster one script per hash slot (a script cannot cross slots). If fn
- * throws, nothing is sent (the local copies keep what the callback did to them). If a batch
- * fails, the models whose operations were queued are reloaded, so their local copies read as
- * stored.
+ * throws, nothing is sent (the local copies keep what the callback did to them). A batch reads
+ * back, in the same script, what its operations touched of each model whose operations were
+ * queued, and that state is applied to the local copies. If a batch fails, those models are
+ * reloaded, so their local copies read as stored.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { runScript, type Client, type ScriptCall } from './scripts.js';
 import { isCluster } from './client.js';
 
-/** What a pipeline reloads after a failure: the models whose operations it queued. */
+/** What a batch reads back of a model: its keys, model/load's ARGV from [4] on, and how to apply the reply. */
+export interface ReadBack {
+  readonly keys: readonly string[];
+  readonly args: readonly string[];
+  apply(reply: unknown): void;
+}
+
+/** What a pipeline reads back, or reloads after a failure: the models whose operations it queued. */
 export interface Reloadable {
   reload(): Promise<unknown>;
+  /** What to read back after a batch that runs these calls (those on its keys concern it); null: nothing. */
+  readBack?(calls: readonly ScriptCall[]): ReadBack | null;
 }
 
 interface Queued {
   readonly client: Client;
   readonly call: ScriptCall;
+  readonly owner?: Reloadable | undefined;
 }
 
 class PipelineContext {
@@ -51,7 +62,7 @@ export function inPipeline(): boolean {
 export function enqueue(client: Client, call: ScriptCall, owner?: Reloadable): boolean {
   const ctx = current();
   if (!ctx) return false;
-  ctx.queue.push({ client, call });
+  ctx.queue.push({ client, call, owner });
   if (owner) ctx.owners.add(owner);
   return true;
 }
@@ -69,13 +80,7 @@ export async function runPipeline<T>(fn: () => Promise<T>): Promise<T> {
     open -= 1;
     if (open === 0) storage.disable(); // the next run() enables it again
   }
-  try {
-    await flush(ctx.queue);
-  } catch (error) {
-    // The local copies computed what the failed operations would have done: read them back.
-    await Promise.allSettled([...ctx.owners].map((o) => o.reload()));
-    throw error;
-  }
+  await flush(ctx.queue);
   return result;
 }
 
@@ -85,46 +90,101 @@ function slotTag(call: ScriptCall): string {
   return /\{([^}]*)\}/.exec(key)?.[1] ?? key;
 }
 
+/** One batch: the calls of one client and slot, and the models whose calls they are. */
+interface Batch {
+  readonly client: Client;
+  readonly calls: ScriptCall[];
+  readonly owners: Set<Reloadable>;
+}
+
 /**
  * Sends one pipeline/batch script per client on a single server, per (client, slot) on a
- * Cluster, all at once; throws the first failure.
+ * Cluster, all at once; applies what each read back, reloads the models of a failed one, and
+ * throws the first failure.
  */
 async function flush(queue: readonly Queued[]): Promise<void> {
-  const groups = new Map<Client, Map<string, ScriptCall[]>>();
-  for (const { client, call } of queue) {
-    const bySlot = groups.get(client) ?? new Map<string, ScriptCall[]>();
-    groups.set(client, bySlot);
+  const batches = new Map<Client, Map<string, Batch>>();
+  for (const { client, call, owner } of queue) {
+    const bySlot = batches.get(client) ?? new Map<string, Batch>();
+    batches.set(client, bySlot);
     const tag = isCluster(client) ? slotTag(call) : '';
-    const list = bySlot.get(tag) ?? [];
-    list.push(call);
-    bySlot.set(tag, list);
+    const batch = bySlot.get(tag) ?? { client, calls: [], owners: new Set<Reloadable>() };
+    bySlot.set(tag, batch);
+    batch.calls.push(call);
+    if (owner) batch.owners.add(owner);
   }
-  const sends: Promise<unknown>[] = [];
-  for (const [client, bySlot] of groups) {
-    for (const calls of bySlot.values()) sends.push(runScript(client, batchCall(calls)));
-  }
-  const settled = await Promise.allSettled(sends);
+  const all = [...batches.values()].flatMap((bySlot) => [...bySlot.values()]);
+  const settled = await Promise.allSettled(all.map(sendBatch));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
 }
 
-/** The pipeline/batch call of some calls: the union of their keys, then each operation. */
-export function batchCall(calls: readonly ScriptCall[]): ScriptCall {
+/**
+ * Runs one batch and applies what it read back to the local copies; when it fails, the models
+ * in it are reloaded (the local copies computed what the failed operations would have done).
+ */
+async function sendBatch(batch: Batch): Promise<void> {
+  const reads: ReadBack[] = [];
+  for (const owner of batch.owners) {
+    const read = owner.readBack?.(batch.calls);
+    if (read) reads.push(read);
+  }
+  let replies: unknown[];
+  try {
+    replies = (await runScript(batch.client, batchCall(batch.calls, reads))) as unknown[];
+  } catch (error) {
+    await Promise.allSettled([...batch.owners].map((o) => o.reload()));
+    throw named(error, batch.calls);
+  }
+  let first: unknown = null;
+  reads.forEach((read, i) => {
+    try {
+      read.apply(replies[i]);
+    } catch (error) {
+      first ??= error;
+    }
+  });
+  if (first) throw first;
+}
+
+/** The batch names the failing operation by its number: the error gets its label, `[operation 3: Doc:{a} RedisInt.iadd]`. */
+function named(error: unknown, calls: readonly ScriptCall[]): unknown {
+  if (error instanceof Error) {
+    error.message = error.message.replace(/\[operation (\d+)\]/, (m, n: string) => {
+      const call = calls[Number(n) - 1];
+      return call ? `[operation ${n}: ${call.label}]` : m;
+    });
+  }
+  return error;
+}
+
+/**
+ * The pipeline/batch call of some calls, then of the models to read back: the union of their
+ * keys, then each operation, then each read (lua/pipeline/batch.lua).
+ */
+export function batchCall(calls: readonly ScriptCall[], reads: readonly ReadBack[] = []): ScriptCall {
   const keys: string[] = [];
   const index = new Map<string, number>();
-  const args: string[] = [String(calls.length)];
-  for (const c of calls) {
-    args.push(c.script, c.label, String(c.keys.length));
-    for (const k of c.keys) {
-      let i = index.get(k);
-      if (i === undefined) {
-        keys.push(k);
-        i = keys.length;
-        index.set(k, i);
-      }
-      args.push(String(i));
+  const at = (k: string): string => {
+    let i = index.get(k);
+    if (i === undefined) {
+      keys.push(k);
+      i = keys.length;
+      index.set(k, i);
     }
-    args.push(String(c.args.length), ...c.args);
+    return String(i);
+  };
+  const args: string[] = [String(calls.length), String(reads.length)];
+  for (const c of calls) {
+    args.push(c.script, String(c.keys.length));
+    for (const k of c.keys) args.push(at(k));
+    args.push(String(c.args.length));
+    for (const a of c.args) args.push(a);
+  }
+  for (const r of reads) {
+    args.push(String(r.keys.length));
+    for (const k of r.keys) args.push(at(k));
+    for (const a of r.args) args.push(a);
   }
   return { script: 'pipeline/batch', keys, args, label: `pipeline of ${calls.length} operations on ${keys[0]}` };
 }

@@ -26,12 +26,20 @@ export const QUEUED = Symbol('queued');
 
 /** The context a reference script runs in: one model's slot, the operation's groups. */
 export class ScriptCtx {
+  /** Inside a pipeline batch: the fields the script reads or writes (what the batch reads back). */
+  touched: Set<string> | null = null;
+
   constructor(readonly slot: Slot, readonly groups: number, readonly mask: number, readonly ttlMs: number | null, readonly key: string) {}
 
   /** The stored model; KeyNotFound (nothing written) when it is not stored. */
   get s(): Stored {
     if (!this.slot.stored) throw new RefError('KeyNotFound', this.key);
-    return this.slot.stored;
+    const touched = this.touched;
+    if (!touched) return this.slot.stored;
+    return new Proxy(this.slot.stored, {
+      get: (t, p, r) => { touched.add(String(p)); return Reflect.get(t, p, r); },
+      set: (t, p, v, r) => { touched.add(String(p)); return Reflect.set(t, p, v, r); },
+    });
   }
 
   /** Key existence → TTL entries: a new key has none (-1), a key that went away has no entry. */
@@ -80,6 +88,8 @@ export function keyExists(s: Stored | null, i: number): boolean {
 interface Queued {
   readonly pk: Pk;
   readonly run: () => unknown;
+  /** The fields the script touched ('*': it wrote the whole model), read back after the batch. */
+  readonly touched: Set<string>;
 }
 
 function emptySlot(): Slot {
@@ -124,14 +134,19 @@ export class Ref {
    * reads and removals that return a stored item run at once).
    */
   script<R>(pk: Pk, groups: number, queues: boolean, fn: (c: ScriptCtx) => R): R | typeof QUEUED {
+    const touched = new Set<string>();
+    const queued = this.#queue !== null && queues;
     const run = () => {
       const c = new ScriptCtx(this.slots[pk], groups, this.mask, this.ttlMs, `MbtSession:{${pk}}`);
+      if (queued) c.touched = touched;
+      const before = c.slot.stored;
       const r = fn(c);
+      if (queued && c.slot.stored && c.slot.stored !== before) touched.add('*'); // a save: read back whole
       c.sync();
       return r;
     };
     if (this.#queue && queues) {
-      this.#queue.push({ pk, run });
+      this.#queue.push({ pk, run, touched });
       return QUEUED;
     }
     return run();
@@ -145,7 +160,8 @@ export class Ref {
   /**
    * Runs fn with a pipeline open; if it throws nothing is applied; else the queue, all or
    * nothing (the whole pipeline, or each model's part: see wholePipeline). After a failure the
-   * models whose operations were queued are reloaded (a READ each, for those still stored).
+   * models of the failed parts are reloaded (a READ each, for those still stored); after a part
+   * that applied, each model reads back what its operations touched.
    */
   pipeline(fn: () => void): void {
     const queue: Queued[] = [];
@@ -159,22 +175,39 @@ export class Ref {
     for (const q of queue) if (!order.includes(q.pk)) order.push(q.pk);
     const parts = this.wholePipeline ? [order] : order.map((pk) => [pk]);
     const errors: unknown[] = [];
+    const failed: Pk[] = [];
     for (const pks of parts) {
       const snapshots = pks.map((pk) => ({ stored: this.slots[pk].stored && cloneStored(this.slots[pk].stored!), ttl: [...this.slots[pk].ttl] }));
       try {
         for (const q of queue) if (pks.includes(q.pk)) q.run();
+        this.readBack(queue.filter((q) => pks.includes(q.pk)));
       } catch (e) {
         pks.forEach((pk, i) => { this.slots[pk].stored = snapshots[i]!.stored; this.slots[pk].ttl = snapshots[i]!.ttl; });
         errors.push(e);
+        failed.push(...pks);
       }
     }
     if (errors.length === 0) return;
-    for (const pk of order) {
+    // The models of a failed batch are reloaded; those of a batch that applied were read back.
+    for (const pk of order.filter((p) => failed.includes(p))) {
       this.script(pk, 1, false, (c) => { if (c.slot.stored) c.refresh(); });
       const loaded = this.loadedValues(pk);
       if (loaded) this.local[pk] = loaded;
     }
     throw errors[0];
+  }
+
+  /** After a batch: each model's local copy takes the stored value of every field its operations touched. */
+  private readBack(queue: readonly Queued[]): void {
+    for (const q of queue) {
+      const stored = this.slots[q.pk].stored;
+      const local = this.local[q.pk];
+      if (!stored || !local) continue;
+      const fresh = cloneValues(stored) as unknown as Record<string, unknown>;
+      for (const f of Object.keys(local)) {
+        if (q.touched.has('*') || q.touched.has(f)) (local as unknown as Record<string, unknown>)[f] = fresh[f];
+      }
+    }
   }
 
   /** The next member a set's apop returned in the real run (it must be a stored member). */
