@@ -92,7 +92,7 @@ function parseArgs(argv: readonly string[]): Args {
  * with no workload defined in this build is left out (pipeline-10-1rt until its form exists).
  */
 const ORDER = [
-  'incr-seq', 'incr-conc', 'append-conc', 'pq-push-pop', 'save', 'get', 'insert-1000', 'find-1000',
+  'incr-seq', 'incr-seq-traced', 'incr-conc', 'append-conc', 'pq-push-pop', 'save', 'get', 'insert-1000', 'find-1000',
   'incr-colls-0', 'incr-colls-4', 'incr-colls-16', 'get-items-10', 'get-items-1000', 'get-items-10000',
   'pipeline-10', PIPELINE_ONE_ROUND_TRIP, 'pipeline-10-big', 'incr-conc-after-pipeline',
 ];
@@ -148,7 +148,8 @@ async function runGroup(ws: readonly Workload[], st: RunState): Promise<Result[]
     for (const e of r % 2 === 0 ? entries : [...entries].reverse()) {
       const warmup = r === 0 ? timing.warmupMs : 0;
       bar.start(`${e.w.name} ${e.impl} (${r + 1}/${timing.rounds})`, warmup + slice);
-      e.slices.push(await measureSlice(e.prepared.op, e.w.concurrency, warmup, slice, Math.ceil(timing.minOps / timing.rounds), st.counter));
+      const measure = () => measureSlice(e.prepared.op, e.w.concurrency, warmup, slice, Math.ceil(timing.minOps / timing.rounds), st.counter);
+      e.slices.push(await (e.prepared.around ? e.prepared.around(measure) : measure()));
       bar.done();
     }
   }

@@ -4,6 +4,8 @@ export type { ActionGroupName } from './actions.js';
 export { METHODS, OPERATIONS } from './ops/table.js';
 export type { MethodName, MethodRow, ResultOf } from './ops/table.js';
 export type { Operation, InPipeline } from './ops/operation.js';
+export { operationChannel } from './ops/trace.js';
+export type { OperationTrace } from './ops/trace.js';
 export { field } from './fields/builders.js';
 export type { FieldOptions, JsonValue } from './fields/spec.js';
 export { FieldSpec } from './fields/spec.js';

@@ -16,6 +16,8 @@ export interface Prepared {
    * does not show (the final counter against the number of increments). Reported, not a warning.
    */
   readonly lost?: (ops: number) => Promise<number>;
+  /** Wraps each timed slice of this impl (e.g. to subscribe to a channel only while it runs). */
+  readonly around?: <T>(slice: () => Promise<T>) => Promise<T>;
 }
 
 export interface Workload {

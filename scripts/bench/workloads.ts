@@ -4,6 +4,7 @@
  * JSON text) and refreshes the same TTL. Each impl gets its own keys, so `verify` can check that
  * every operation landed (no lost increments under concurrency).
  */
+import { tracingChannel } from 'node:diagnostics_channel';
 import type { Redis } from 'ioredis';
 import { checkExec, decodeHash, encodeHash, raw, type ImplName, type Plain } from './baselines.js';
 import { TTL_MS, TTL_SECONDS, profile, type Models } from './models.js';
@@ -170,9 +171,36 @@ function incrAfterPipeline(models: Models, client: Redis): Workload {
   return { ...w, describe: `incr-conc after ${WARM_PIPELINES} apipeline calls in the process`, impls: { 'rapyer-ts': ours, 'raw-script': rawScript } };
 }
 
+/**
+ * incr-seq with a subscriber on the library's tracing channel (docs/observability.md) during its
+ * slices: what tracing costs. In incr-seq's group, so the two are paired rounds.
+ */
+function incrSeqTraced(models: Models, client: Redis): Workload {
+  const w = incr('incr-seq-traced', 1, models, client, { group: 'incr-seq' });
+  const channel = tracingChannel<unknown, { durationMs?: number }>('rapyer-ts:operation');
+  let total = 0;
+  const none = () => {};
+  const subscriber = { start: none, end: none, asyncStart: none, error: none, asyncEnd: (t: { durationMs?: number }) => { total += t.durationMs ?? 0; } };
+  const prepare = w.impls['rapyer-ts']!;
+  return {
+    ...w,
+    describe: 'incr-seq with a subscriber on the rapyer-ts:operation tracing channel',
+    impls: {
+      'rapyer-ts': async () => ({
+        ...(await prepare()),
+        around: async (slice) => {
+          channel.subscribe(subscriber);
+          try { return await slice(); } finally { channel.unsubscribe(subscriber); }
+        },
+      }),
+    },
+  };
+}
+
 export function scalarWorkloads(models: Models, client: Redis): Workload[] {
   return [
-    incr('incr-seq', 1, models, client), incr('incr-conc', 256, models, client), save(models, client), insert(models, client), find(models, client),
+    incr('incr-seq', 1, models, client, { group: 'incr-seq' }), incrSeqTraced(models, client),
+    incr('incr-conc', 256, models, client), save(models, client), insert(models, client), find(models, client),
     incrAfterPipeline(models, client),
   ];
 }

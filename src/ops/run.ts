@@ -6,6 +6,8 @@
 import { runScript, runScripts, type Client, type ScriptCall, type Settled } from '../runtime/scripts.js';
 import { enqueue, inPipeline, type Reloadable } from '../runtime/pipeline.js';
 import { OPERATIONS, type MethodName, type ResultOf } from './table.js';
+import type { Operation } from './operation.js';
+import { trace, traced, type OperationTrace } from './trace.js';
 
 /**
  * Runs (or queues) one operation. `local` gives the result a queued call resolves to (the
@@ -20,8 +22,17 @@ export function perform<N extends MethodName>(
 ): Promise<ResultOf<N>> {
   const op = OPERATIONS[name];
   if (op.pipeline === 'queue' && enqueue(client, call, owner)) return Promise.resolve(local ? local() : (undefined as ResultOf<N>));
+  if (traced()) return trace(traceOf(name, call, 1), () => send(client, op, call));
+  return send(client, op, call);
+}
+
+function send<R>(client: Client, op: Operation<R>, call: ScriptCall): Promise<R> {
   const p = runScript(client, call);
-  return (op.decode ? p.then(op.decode) : p) as Promise<ResultOf<N>>;
+  return (op.decode ? p.then(op.decode) : p) as Promise<R>;
+}
+
+function traceOf(operation: string, call: ScriptCall, calls: number): OperationTrace {
+  return { operation, script: call.script, key: call.keys[0] ?? '', label: call.label, calls };
 }
 
 /**
@@ -40,7 +51,9 @@ export async function performMany<N extends MethodName>(
     calls.forEach((c, i) => enqueue(client, c, owners[i]));
     return calls.map(() => ({ ok: true, value: undefined, queued: true }));
   }
-  const settled = await runScripts(client, calls);
+  const settled = calls.length > 0 && traced()
+    ? await trace(traceOf(name, calls[0]!, calls.length), () => runScripts(client, calls))
+    : await runScripts(client, calls);
   const decode = op.decode;
   return decode ? settled.map((s) => (s.ok ? { ok: true, value: decode(s.value) } : s)) : settled;
 }
