@@ -23,11 +23,10 @@ function demo(...args: string[]): Promise<{ code: number; out: string }> {
 
 const failed = (out: string) => out.split('\n').filter((l) => l.trimStart().startsWith('FAIL')).map((l) => l.trim());
 
-describe('examples/service: the demo', function () {
+// The demo starts its own single server either way: it is registered in the single-topology run
+// only (not skipped in the other).
+if (testTopology() === 'single') describe('examples/service: the demo', function () {
   this.timeout(120_000);
-  before(function () {
-    if (testTopology() !== 'single') this.skip(); // it starts its own single server either way
-  });
 
   it('serves the short load and passes its check against Redis', async () => {
     const { code, out } = await demo('--short');
