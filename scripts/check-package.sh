@@ -174,5 +174,6 @@ step "plain require('rapyer-ts'), require('rapyer-ts/actions')"
 (cd "$app" && node src/plain.cjs)
 step "the rapyer-ts bin"
 (cd "$app" && npx --no-install rapyer-ts --version && npx --no-install rapyer-ts scripts list | head -n 3)
+if [ -n "${CHECK_REDIS_URL:-}" ]; then (cd "$app" && npx --no-install rapyer-ts check --url "$CHECK_REDIS_URL"); fi
 
 printf '\npackage check: all good\n'
