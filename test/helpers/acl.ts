@@ -12,26 +12,9 @@ import { masters } from '../../src/runtime/client.js';
 import { modelNames } from '../../src/model/registry.js';
 import { SCRIPT_COMMANDS } from '../../src/runtime/lua-scripts.generated.js';
 
-/** Commands the library's client sends itself, ioredis's connection set-up included. */
-export const CLIENT_COMMANDS = [
-  'hello', // ioredis's hand-shake (RESP3, with AUTH); with `protocol: 2`, `auth` instead
-  'info', // ioredis's ready check; init() reads the server version
-  'script|load', // init() preloads every script
-  'evalsha', 'eval', // every operation; EVAL after NOSCRIPT
-  'scan', // afind() / afindKeys() without keys
-] as const;
-
-/**
- * Only with some client options: `connectionName` (client|setname), `db` (select), Redis 7.2+
- * (ioredis sends client|setinfo and ignores a refusal), `scaleReads` on a Cluster (readonly).
- */
-export const OPTIONAL_COMMANDS = ['client|setname', 'select', 'client|setinfo', 'readonly'] as const;
-
-/**
- * What a Cluster client needs on top of CLIENT_COMMANDS: its slot map, its ready check, and the
- * name it gives its slot-refresh connection.
- */
-export const CLUSTER_COMMANDS = ['cluster|slots', 'cluster|info', 'client|setname'] as const;
+/** The library's own commands (src/acl-commands.ts, which `rapyer-ts check` uses too). */
+import { CLIENT_COMMANDS, CLUSTER_COMMANDS, OPTIONAL_COMMANDS } from '../../src/acl-commands.js';
+export { CLIENT_COMMANDS, CLUSTER_COMMANDS, OPTIONAL_COMMANDS };
 
 /** Commands the scripts run inside Redis (ACLs apply to them too): made by the Lua build from lua/. */
 export { SCRIPT_COMMANDS };
