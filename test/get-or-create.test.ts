@@ -5,6 +5,7 @@
  * not stored → the instance saved whole, then the increment, in one script). Both topologies.
  */
 import { expect } from 'chai';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as rapyer from '../src/index.js';
 import {
   ActionGroup, CorruptedModelError, defineModel, field, KeyNotFound, OverflowError, UnsupportedArgumentError, ValidationError,
@@ -283,5 +284,36 @@ describe('aincrease(by, { upsert: true })', () => {
     }, { load: false });
     expect(await testClient().hgetall(m.key)).to.deep.equal({ id: '"p3"', n: '3', x: '1.5' });
     expect([m.n.value, m.x.value]).to.deep.equal([3, 1.5]);
+  });
+});
+
+describe('README: the fixed-window rate limit', () => {
+  it('runs as written: 100 hits allowed, the 101st refused, the window not moved by the hits', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Get or create, and counters that come back'));
+    const code = [...section.matchAll(/```ts\n([\s\S]*?)```/g)][1]![1]!;
+    const file = new URL('./.readme-rate-limit.mts', import.meta.url);
+    // defineModel and field of this run's module instance (the one the root hooks bound with init):
+    // an import from the file could load a second instance of the library, with no client
+    writeFileSync(file, `const { defineModel, field } = globalThis.__rapyerReadme;\n${code}\nexport { allow, Hits };\n`);
+    (globalThis as { __rapyerReadme?: unknown }).__rapyerReadme = { defineModel, field };
+    try {
+      const { allow } = (await import(file.href)) as { allow: (userId: string) => Promise<boolean> };
+      const answers: boolean[] = [];
+      for (let i = 0; i < 101; i += 1) answers.push(await allow('u1'));
+      expect(answers.filter((a) => a)).to.have.length(100);
+      expect(answers[100]).to.equal(false);
+      expect(await testClient().hget('Hits:{u1}', 'n')).to.equal('101');
+      await testClient().pexpire('Hits:{u1}', 5000);
+      expect(await allow('u1')).to.equal(false);
+      await expectUntouched('Hits:{u1}'); // a fixed window: the hits never move the expiry
+      await testClient().pexpire('Hits:{u1}', 20);
+      await expire('Hits:{u1}');
+      expect(await allow('u1')).to.equal(true);
+      expect(await pttl('Hits:{u1}')).to.be.within(50_000, 60_000);
+    } finally {
+      rmSync(file, { force: true });
+      delete (globalThis as { __rapyerReadme?: unknown }).__rapyerReadme;
+    }
   });
 });

@@ -56,7 +56,7 @@ export interface ModelClass<S extends Shape> {
    * The stored model of the draft's key (READ|FETCH), or the draft saved whole when it is not
    * stored (CREATE, TTL set): one script, so of concurrent callers exactly one gets 'created'.
    */
-  agetOrCreate<M>(this: Ctor<M>, draft: M): Promise<GetOrCreateResult<M>>;
+  agetOrCreate<M>(this: Ctor<M>, draft: NoInfer<M>): Promise<GetOrCreateResult<M>>;
   /** Saves many models in one pipeline per node (CREATE). */
   ainsert<M>(this: Ctor<M>, ...models: M[]): Promise<M[]>;
   /** Deletes a model by key or pk; true if it existed (DELETE). */
