@@ -13,10 +13,12 @@ const END = '<!-- api-table:end -->';
 
 export function apiTable(): string {
   const groups = Object.entries(ActionGroup).flatMap(([n, v]) => (typeof v === 'number' ? [[n, v] as const] : []));
+  const named = (mask: number) => groups.filter(([, bit]) => (mask & bit) !== 0).map(([n]) => n).join(', ') || '—';
   const rows = Object.values(OPERATIONS).map((op) => {
-    const names = groups.filter(([, bit]) => (op.groups & bit) !== 0).map(([n]) => n);
+    // an operation that may create the model: its groups when it creates it, and when it finds it stored
+    const names = op.storedGroups === undefined ? named(op.groups) : `created: ${named(op.groups)}; stored: ${named(op.storedGroups)}`;
     const retry = op.idempotent ? 'yes' : 'no';
-    return `| \`${op.name}\` | \`${op.script}\` | ${names.join(', ') || '—'} | ${op.pipeline} | ${retry} |`;
+    return `| \`${op.name}\` | \`${op.script}\` | ${names} | ${op.pipeline} | ${retry} |`;
   });
   const header = '| Method | Script | Action groups | In a pipeline | Resent after a lost connection |';
   return [START, header, '|---|---|---|---|---|', ...rows, END].join('\n');

@@ -37,6 +37,23 @@ const EXTRA_ROWS: Record<string, number> = {
   'RedisDict.delete': ActionGroup.UPDATE | ActionGroup.ERASE, // adelItem
   'RedisList.aget': ActionGroup.READ,
   'RedisList.aslice': ActionGroup.READ,
+  // Get or create and the upsert form of aincrease (README, "Get or create, and counters that
+  // come back"): the groups of the outcome that creates the model; storedGroups are checked below.
+  'AtomicRedisModel.agetOrCreate': ActionGroup.CREATE,
+  'module.agetOrCreate': ActionGroup.CREATE,
+  'RedisInt.aincreaseUpsert': ActionGroup.CREATE | ActionGroup.UPDATE | ActionGroup.ARITHMETIC,
+  'RedisFloat.aincreaseUpsert': ActionGroup.CREATE | ActionGroup.UPDATE | ActionGroup.ARITHMETIC,
+};
+
+/**
+ * The groups, when they find the model stored, of the operations that may create it: those of
+ * the method they then are (aget, aincrease).
+ */
+const STORED_GROUPS: Record<string, number> = {
+  'AtomicRedisModel.agetOrCreate': ActionGroup.READ | ActionGroup.FETCH, // aget
+  'module.agetOrCreate': ActionGroup.READ | ActionGroup.FETCH, // aget
+  'RedisInt.aincreaseUpsert': ActionGroup.UPDATE | ActionGroup.ARITHMETIC, // aincrease
+  'RedisFloat.aincreaseUpsert': ActionGroup.UPDATE | ActionGroup.ARITHMETIC, // aincrease
 };
 
 type GroupName = Exclude<keyof typeof ActionGroup, 'all'>;
@@ -162,6 +179,14 @@ describe('method table', () => {
         expect(row.groups & ~ActionGroup.all(), name).to.equal(0);
         if (row.script !== null) expect(Object.keys(LUA_SCRIPTS), name).to.include(row.script);
       }
+    });
+
+    it('gives storedGroups exactly to the operations that may create the model, those of the method they then are', () => {
+      const got = Object.fromEntries(rows.filter(([, row]) => row.storedGroups !== undefined).map(([name, row]) => [name, row.storedGroups]));
+      expect(got).to.deep.equal(STORED_GROUPS);
+      expect(METHODS['AtomicRedisModel.agetOrCreate'].storedGroups).to.equal(METHODS['AtomicRedisModel.aget'].groups);
+      expect(METHODS['RedisInt.aincreaseUpsert'].storedGroups).to.equal(METHODS['RedisInt.aincrease'].groups);
+      expect(METHODS['RedisFloat.aincreaseUpsert'].storedGroups).to.equal(METHODS['RedisFloat.aincrease'].groups);
     });
 
     it('uses the same script for methods that differ only by owner or by groups', () => {

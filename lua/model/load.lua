@@ -15,17 +15,8 @@ TTL          rule 1 (rule 7: reads refresh when READ or FETCH meets the mask)
 ]]
 --@include ttl
 --@include collections
+--@include load
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local reply = {}
-local at
-if ARGV[4] == '*' then
-  reply[1] = redis.call('HGETALL', KEYS[1])
-  at = 5
-else
-  local n = tonumber(ARGV[4])
-  if n > 0 then reply[1] = redis.call('HMGET', KEYS[1], unpack(ARGV, 5, 4 + n)) else reply[1] = {} end
-  at = 5 + n
-end
-for k = 2, #KEYS do reply[k] = rapyer_read(KEYS[k], ARGV[at + k - 2]) end
+local reply = rapyer_load(4)
 rapyer_refresh(false)
 return reply

@@ -3,7 +3,31 @@ import { ScalarHandle } from './scalar.js';
 import { at } from './spec.js';
 import { ValidationError, show } from '../errors.js';
 import { floatOp, intOp, type FloatOp, type IntOp } from './arith.js';
-import type { MethodName } from '../ops/table.js';
+import { storedGroupsArg, type MethodName } from '../ops/table.js';
+import type { FieldOwner } from './owner.js';
+
+/** Options of `aincrease`. */
+export interface IncreaseOptions {
+  /**
+   * When the model is not stored (its TTL ran out), save the instance's values whole, as asave
+   * would (TTL set), then apply the increment, in the same script: a counter that comes back.
+   * When it is stored this is the plain aincrease. Default false: KeyNotFound, nothing written.
+   */
+  readonly upsert?: boolean;
+}
+
+/** Whether aincrease's options ask for the upsert form (ValidationError on anything else). */
+function upsertOf(where: string, options: IncreaseOptions): boolean {
+  if (options === null || typeof options !== 'object') throw new ValidationError(`${where}: aincrease options must be an object, got ${show(options)}`);
+  const { upsert } = options;
+  if (upsert !== undefined && typeof upsert !== 'boolean') throw new ValidationError(`${where}: upsert must be a boolean, got ${show(upsert)}`);
+  return upsert === true;
+}
+
+/** The extra ARGV of model/incr-upsert: stored-outcome groups, kind, path, by, default, asave's payload. */
+function upsertArgs(owner: FieldOwner, name: MethodName, kind: 'int' | 'float', path: string, by: number, encodedDefault: string): string[] {
+  return [storedGroupsArg(name), kind, path, String(by), encodedDefault].concat(owner.savePayload());
+}
 
 /** The in-place method that applies each operation (its METHODS row names the script it queues). */
 const METHOD_OF: Record<FloatOp, string> = {
@@ -21,11 +45,16 @@ function finite(where: string, n: unknown): number {
 }
 
 export class RedisInt<V extends number | null = number> extends ScalarHandle<V> {
-  /** Adds `by` inside Redis, atomically; returns the new value and updates the local copy. */
-  async aincrease(by = 1): Promise<number> {
+  /**
+   * Adds `by` inside Redis, atomically; returns the new value and updates the local copy. With
+   * `{ upsert: true }` a model that is not stored is saved first, in the same script.
+   */
+  async aincrease(by = 1, options?: IncreaseOptions): Promise<number> {
     if (!Number.isSafeInteger(by)) safeInt(at(this.where), by); // the message only when it throws
-    const n = await this.owner.runMethod('RedisInt.aincrease', [this.path, String(by), this.spec.encodedDefault()],
-      () => intOp(at(this.where), this.nonNull() as number, 'add', by));
+    const local = () => intOp(at(this.where), this.nonNull() as number, 'add', by);
+    const n = options !== undefined && upsertOf(at(this.where), options)
+      ? await this.owner.runMethod('RedisInt.aincreaseUpsert', upsertArgs(this.owner, 'RedisInt.aincreaseUpsert', 'int', this.path, by, this.spec.encodedDefault()), local)
+      : await this.owner.runMethod('RedisInt.aincrease', [this.path, String(by), this.spec.encodedDefault()], local);
     this.current = n as V;
     return n;
   }
@@ -48,11 +77,16 @@ export class RedisInt<V extends number | null = number> extends ScalarHandle<V> 
 }
 
 export class RedisFloat<V extends number | null = number> extends ScalarHandle<V> {
-  /** Adds `by` inside Redis, atomically; returns the new value and updates the local copy. */
-  async aincrease(by = 1): Promise<number> {
+  /**
+   * Adds `by` inside Redis, atomically; returns the new value and updates the local copy. With
+   * `{ upsert: true }` a model that is not stored is saved first, in the same script.
+   */
+  async aincrease(by = 1, options?: IncreaseOptions): Promise<number> {
     if (!Number.isFinite(by)) finite(at(this.where), by); // the message only when it throws
-    const n = await this.owner.runMethod('RedisFloat.aincrease', [this.path, String(by), this.spec.encodedDefault()],
-      () => floatOp(at(this.where), this.nonNull() as number, 'add', by));
+    const local = () => floatOp(at(this.where), this.nonNull() as number, 'add', by);
+    const n = options !== undefined && upsertOf(at(this.where), options)
+      ? await this.owner.runMethod('RedisFloat.aincreaseUpsert', upsertArgs(this.owner, 'RedisFloat.aincreaseUpsert', 'float', this.path, by, this.spec.encodedDefault()), local)
+      : await this.owner.runMethod('RedisFloat.aincrease', [this.path, String(by), this.spec.encodedDefault()], local);
     this.current = n as V;
     return n;
   }

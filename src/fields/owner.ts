@@ -23,6 +23,8 @@ export interface FieldOwner {
   collectionIndex(path: string): number;
   /** Writes the field at `path` (and everything under it) alone. */
   saveField(path: string): Promise<void>;
+  /** The payload of asave for the whole (root) model: every field, never a priority queue. */
+  savePayload(): string[];
   /** Reloads the field at `path` alone, updates the local copy and returns its value. */
   loadField(path: string): Promise<unknown>;
 }

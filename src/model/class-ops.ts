@@ -4,13 +4,13 @@
  * script per model (performMany): one pipeline per node, results in the caller's order; inside
  * `apipeline` the writes among them queue with the pipeline's other operations.
  */
-import type { MethodName } from '../ops/table.js';
-import { KeyNotFound, ValidationError, fromScriptError, show } from '../errors.js';
+import { storedGroupsArg, type MethodName } from '../ops/table.js';
+import { KeyNotFound, UnsupportedArgumentError, ValidationError, fromScriptError, show } from '../errors.js';
 import { checkPk, mainKey, parseMainKey, scanPattern } from '../keys.js';
 import { keyPrefixOf, masters } from '../runtime/client.js';
 import type { Settled } from '../runtime/scripts.js';
 import { perform, performMany } from '../ops/run.js';
-import { AtomicRedisModel, callFor, clientOf, coreOfModel, type Bind, type ModelStatic } from './base.js';
+import { AtomicRedisModel, callFor, clientOf, coreOfModel, staticOf, type Bind, type ModelStatic } from './base.js';
 import { decodeModel, encodePayload, loadArgs } from './storage.js';
 import { preferSubclass } from './registry.js';
 
@@ -113,6 +113,38 @@ export async function insertMany(cls: ModelStatic, method: 'AtomicRedisModel.ain
     return callFor(cls, method, key, encodePayload(schema, key, m.toJSON(), schema.leaves, written));
   });
   for (const s of await performMany(clientOf(cls), method, calls, models.map(coreOfModel))) unwrap(s);
+}
+
+/** What agetOrCreate resolves to: the stored model, or the draft, now stored. */
+export interface GetOrCreateResult<M> {
+  readonly status: 'found' | 'created';
+  /** found: a new instance of the stored model (the draft is left as it was); created: the draft. */
+  readonly model: M;
+}
+
+/**
+ * The stored model of the draft's key, or the draft saved whole when it is not stored: one
+ * script (lua/model/get-or-create.lua), so of concurrent callers exactly one creates. Found:
+ * READ|FETCH; created: CREATE, TTL set. Runs at once inside a pipeline.
+ */
+export async function getOrCreate<M extends AtomicRedisModel>(
+  cls: ModelStatic,
+  method: 'AtomicRedisModel.agetOrCreate' | 'module.agetOrCreate',
+  draft: M,
+): Promise<GetOrCreateResult<M>> {
+  if (!(draft instanceof (cls as unknown as typeof AtomicRedisModel))) {
+    throw new ValidationError(`${cls.modelName}.agetOrCreate: ${show(draft)} is not a ${cls.modelName}`);
+  }
+  const core = coreOfModel(draft);
+  if (!core.isRoot) {
+    throw new UnsupportedArgumentError(`${draft.key} agetOrCreate: ${core.prefix.slice(0, -1)} is a nested model, stored in its root's record; call agetOrCreate with the root model`);
+  }
+  const own = staticOf(draft); // the draft's own class (a subclass of cls) builds the found model
+  const key = draft.key;
+  const extra = [storedGroupsArg(method)].concat(loadArgs(own.schema, '*', '*'), core.savePayload());
+  const reply = await perform(clientOf(own), method, callFor(own, method, key, extra));
+  if (Array.isArray(reply)) return { status: 'found', model: build(own as ModelStatic<M>, key, reply) };
+  return { status: 'created', model: draft };
 }
 
 export interface DeleteResult {

@@ -44,6 +44,10 @@ class ModelBase extends AtomicRedisModel {
     return ops.exists(this, 'AtomicRedisModel.aexists', keyOrModel);
   }
 
+  static agetOrCreate(this: ModelStatic, draft: AtomicRedisModel) {
+    return ops.getOrCreate(this, 'AtomicRedisModel.agetOrCreate', draft);
+  }
+
   static async ainsert(this: ModelStatic, ...models: AtomicRedisModel[]) {
     await ops.insertMany(this, 'AtomicRedisModel.ainsert', models);
     return models;

@@ -49,6 +49,15 @@ export async function aexists(key: string): Promise<boolean> {
   return ops.exists(classForKey<ModelStatic>(key).cls, 'module.aexists', key);
 }
 
+/**
+ * The stored model of the draft's key (READ|FETCH), or the draft saved whole when it is not
+ * stored (CREATE, TTL set), in one script: of concurrent callers exactly one gets 'created'.
+ */
+export async function agetOrCreate<M extends AnyModel>(draft: M): Promise<ops.GetOrCreateResult<M>> {
+  if (!(draft instanceof AtomicRedisModel)) throw new ValidationError(`agetOrCreate: ${show(draft)} is not a model`);
+  return ops.getOrCreate(staticOf(draft), 'module.agetOrCreate', draft);
+}
+
 /** Saves models of any classes, in one pipeline per node (CREATE). */
 export async function ainsert<M extends AnyModel[]>(...models: M): Promise<M> {
   for (const m of models) {

@@ -2,7 +2,7 @@
 import type { AtomicRedisModel } from './base.js';
 import type { ModelMeta } from './meta.js';
 import type { ModelSchema, Shape } from './schema.js';
-import type { FindOptions, DeleteResult } from './class-ops.js';
+import type { FindOptions, DeleteResult, GetOrCreateResult } from './class-ops.js';
 
 type Types<F> = F extends { readonly __types?: infer T } ? NonNullable<T> : never;
 type HandleOf<F> = Types<F> extends { handle: infer H } ? H : never;
@@ -52,6 +52,11 @@ export interface ModelClass<S extends Shape> {
   afindKeys(options?: { maxResults?: number }): Promise<string[]>;
   /** Whether a model is stored (READ). */
   aexists(keyOrModel: string | AtomicRedisModel): Promise<boolean>;
+  /**
+   * The stored model of the draft's key (READ|FETCH), or the draft saved whole when it is not
+   * stored (CREATE, TTL set): one script, so of concurrent callers exactly one gets 'created'.
+   */
+  agetOrCreate<M>(this: Ctor<M>, draft: NoInfer<M>): Promise<GetOrCreateResult<M>>;
   /** Saves many models in one pipeline per node (CREATE). */
   ainsert<M>(this: Ctor<M>, ...models: M[]): Promise<M[]>;
   /** Deletes a model by key or pk; true if it existed (DELETE). */

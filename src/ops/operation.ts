@@ -27,6 +27,13 @@ export interface Operation<R = unknown> {
   readonly groups: number;
   /** `groups` as the decimal string the script reads (made once). */
   readonly groupsArg: string;
+  /**
+   * Only for an operation that may create the model (agetOrCreate, the upsert form of
+   * aincrease): its groups when the model is found stored. `groups` are then those of the
+   * outcome that creates it (ARGV[1]); the script reads these from ARGV[4] and runs its TTL step
+   * with the groups of the outcome it had.
+   */
+  readonly storedGroups?: number;
   readonly pipeline: InPipeline;
   /**
    * Running it twice is harmless (it only reads, or sets an exact state), so when its
@@ -46,6 +53,8 @@ export interface OperationOptions<R> {
   /** Default: true for reads (no write group), false for writes. */
   readonly idempotent?: boolean;
   readonly decode?: (reply: unknown) => R;
+  /** See Operation.storedGroups. */
+  readonly storedGroups?: number;
 }
 
 /** A descriptor without its name (the table's key gives it). */
@@ -57,6 +66,7 @@ export function op<R = unknown>(script: ScriptName, groups: number, options: Ope
     script,
     groups,
     groupsArg: String(groups),
+    ...(options.storedGroups !== undefined ? { storedGroups: options.storedGroups } : {}),
     pipeline: options.pipeline ?? (writes ? 'queue' : 'now'),
     idempotent: options.idempotent ?? !writes,
     ...(options.decode ? { decode: options.decode } : {}),

@@ -19,6 +19,15 @@ const asDeleted = (reply: unknown) => {
 /** Removals that answer from stored state run at once inside a pipeline, as reads do. */
 const NOW = { pipeline: 'now' } as const;
 
+/**
+ * Operations that may create the model: `groups` when they create it, `storedGroups` when they
+ * find it stored (README, "Get or create, and counters that come back"). agetOrCreate answers
+ * with the stored model, so it runs at once inside a pipeline; the upsert form of aincrease
+ * queues like aincrease.
+ */
+const GET_OR_CREATE = { ...NOW, storedGroups: READ | FETCH } as const;
+const UPSERT = { storedGroups: UPDATE | ARITHMETIC, decode: asNumber } as const;
+
 const TABLE = {
   'AtomicRedisModel.asave': op('model/save', CREATE | UPDATE),
   'AtomicRedisModel.aload': op('model/load', READ),
@@ -35,15 +44,18 @@ const TABLE = {
   'AtomicRedisModel.ainsert': op('model/save', CREATE),
   'AtomicRedisModel.adeleteByKey': op('model/delete', DELETE, { decode: asDeleted }),
   'AtomicRedisModel.adeleteMany': op('model/delete', DELETE, { decode: asDeleted }),
+  'AtomicRedisModel.agetOrCreate': op('model/get-or-create', CREATE, GET_OR_CREATE),
   'module.aget': op('model/load', READ | FETCH),
   'module.afind': op('model/load', READ | FETCH),
   'module.afindOne': op('model/load', READ | FETCH),
   'module.aexists': op('model/exists', READ, { decode: asFlag }),
   'module.ainsert': op('model/save', CREATE),
   'module.adeleteMany': op('model/delete', DELETE, { decode: asDeleted }),
+  'module.agetOrCreate': op('model/get-or-create', CREATE, GET_OR_CREATE),
   'BaseRedisType.aload': op('model/load', READ),
   'BaseRedisType.asave': op('model/update', UPDATE),
   'RedisInt.aincrease': op('int/incr', UPDATE | ARITHMETIC, { decode: asNumber }),
+  'RedisInt.aincreaseUpsert': op('model/incr-upsert', CREATE | UPDATE | ARITHMETIC, UPSERT), // aincrease(by, { upsert: true })
   'RedisInt.iadd': op('int/op', UPDATE | ARITHMETIC),
   'RedisInt.isub': op('int/op', UPDATE | ARITHMETIC),
   'RedisInt.imul': op('int/op', UPDATE | ARITHMETIC),
@@ -51,6 +63,7 @@ const TABLE = {
   'RedisInt.imod': op('int/op', UPDATE | ARITHMETIC),
   'RedisInt.ipow': op('int/op', UPDATE | ARITHMETIC),
   'RedisFloat.aincrease': op('float/incr', UPDATE | ARITHMETIC, { decode: asNumber }),
+  'RedisFloat.aincreaseUpsert': op('model/incr-upsert', CREATE | UPDATE | ARITHMETIC, UPSERT), // aincrease(by, { upsert: true })
   'RedisFloat.iadd': op('float/op', UPDATE | ARITHMETIC),
   'RedisFloat.isub': op('float/op', UPDATE | ARITHMETIC),
   'RedisFloat.imul': op('float/op', UPDATE | ARITHMETIC),
@@ -129,7 +142,10 @@ export const OPERATIONS: { readonly [N in MethodName]: Operation<ResultOf<N>> } 
 /** One row of the public method table: the script and the action groups of a method. */
 export interface MethodRow {
   readonly script: ScriptName;
+  /** Its groups; for an operation that may create the model, those of the outcome that creates it. */
   readonly groups: number;
+  /** Only for an operation that may create the model: its groups when it finds the model stored. */
+  readonly storedGroups?: number;
 }
 
 /**
@@ -137,8 +153,19 @@ export interface MethodRow {
  * Made from OPERATIONS.
  */
 export const METHODS: { readonly [N in MethodName]: MethodRow } = Object.freeze(
-  Object.fromEntries(Object.entries(OPERATIONS).map(([name, o]) => [name, Object.freeze({ script: o.script, groups: o.groups })])),
+  Object.fromEntries(Object.entries(OPERATIONS).map(([name, o]) => [name, Object.freeze({
+    script: o.script,
+    groups: o.groups,
+    ...(o.storedGroups !== undefined ? { storedGroups: o.storedGroups } : {}),
+  })])),
 ) as never;
+
+/** ARGV[4] of an operation that may create the model: its groups when it finds the model stored. */
+export function storedGroupsArg(name: MethodName): string {
+  const groups = OPERATIONS[name].storedGroups;
+  if (groups === undefined) throw new Error(`${name} has no stored-outcome groups`);
+  return String(groups);
+}
 
 /** The scripts of the operations that queue inside a pipeline: what the pipeline batch carries. */
 export function queuedScripts(): ScriptName[] {
