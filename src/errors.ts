@@ -108,6 +108,11 @@ export class OutOfMemoryError extends RapyerError {
   override readonly code = 'OUT_OF_MEMORY';
   static override readonly summary = 'Redis is out of memory';
 }
+/** A call that needs arguments got none (e.g. adeleteMany() with nothing to delete). */
+export class MissingParameterError extends RapyerError {
+  override readonly code = 'MISSING_PARAMETER';
+  static override readonly summary = 'a required argument is missing';
+}
 /** Any other error Redis replied (an ACL refusal, a script error, ...); `cause` holds it. */
 export class RedisError extends RapyerError {
   override readonly code = 'REDIS';
@@ -131,6 +136,7 @@ export const ERROR_CODES = {
   CONNECTION_LOST: ConnectionLostError,
   CONNECTION_TIMEOUT: ConnectionTimeoutError,
   OUT_OF_MEMORY: OutOfMemoryError,
+  MISSING_PARAMETER: MissingParameterError,
   REDIS: RedisError,
 } as const;
 

@@ -323,7 +323,7 @@ for (const t of TOPOLOGIES) {
       expect((await rapyer.aget(items[4]!.key)).toJSON()).to.deep.equal({ n: 104, label: '' });
       expect(await rapyer.aexists(sessions[2]!.key)).to.equal(true);
       expect(await rapyer.afindOne('ClusterItem:{NOPE}', sessions[5]!.key)).to.have.property('key', sessions[5]!.key);
-      expect(await rapyer.adeleteMany(...mixed.map((m) => m.key))).to.deep.equal({ modelsDeleted: 20, keysDeleted: 20 });
+      expect(await rapyer.adeleteMany(...mixed.map((m) => m.key))).to.deep.equal({ modelsDeleted: 20, keysDeleted: 20, byModel: { ClusterSession: 10, ClusterItem: 10 } });
       expect(await rapyer.aexists(sessions[2]!.key)).to.equal(false);
     });
 

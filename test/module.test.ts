@@ -80,8 +80,8 @@ describe('module-level operations', () => {
     const u = new ModUser({ name: 'x' });
     const o = new ModOrder({ ref: 'o5' });
     await rapyer.ainsert(u, o);
-    expect(await rapyer.adeleteMany(u, o.key, 'ModUser:{none}')).to.deep.equal({ modelsDeleted: 2, keysDeleted: 2 });
-    expect(await rapyer.adeleteMany(u, o.key)).to.deep.equal({ modelsDeleted: 0, keysDeleted: 0 });
+    expect(await rapyer.adeleteMany(u, o.key, 'ModUser:{none}')).to.deep.equal({ modelsDeleted: 2, keysDeleted: 2, byModel: { ModUser: 1, ModOrder: 1 } });
+    expect(await rapyer.adeleteMany(u, o.key)).to.deep.equal({ modelsDeleted: 0, keysDeleted: 0, byModel: { ModUser: 0, ModOrder: 0 } });
     expect(await dbsizeAll()).to.equal(0);
   });
 });

@@ -31,7 +31,7 @@ describe('pipelines: bulk writes queue with the other operations', () => {
       // Inside the callback nothing was applied yet: the writes are queued.
       expect(await testClient().exists(a.key) + await testClient().exists(o.key)).to.equal(0);
       expect(await Acct.adeleteByKey('old')).to.equal(true); // true once queued
-      expect(await rapyer.adeleteMany(gone.key)).to.deep.equal({ modelsDeleted: 0, keysDeleted: 0, queued: 1 });
+      expect(await rapyer.adeleteMany(gone.key)).to.deep.equal({ modelsDeleted: 0, keysDeleted: 0, byModel: { ScopeOther: 0 }, queued: 1 });
       a.n.iadd(5);
     }));
     // Only EVALSHAs of reads (the exists check goes through the test client, not counted by kind).

@@ -71,6 +71,7 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
   const prefix = keyPrefixOf(client);
   const pattern = scanPattern(prefix, cls.modelName);
   const found: string[] = [];
+  const seen = new Set<string>(); // SCAN may return a key more than once
   const where = `${cls.modelName} SCAN MATCH ${pattern}`;
   for (const node of await masters(client).catch((e: unknown) => { throw fromScriptError(e, where); })) {
     let cursor = '0';
@@ -79,12 +80,20 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
       cursor = next;
       for (const k of keys) {
         const key = k.slice(prefix.length);
-        if (found.length < maxResults && parseMainKey(key)?.model === cls.modelName) found.push(key);
+        if (found.length < maxResults && !seen.has(key) && parseMainKey(key)?.model === cls.modelName) {
+          seen.add(key);
+          found.push(key);
+        }
       }
     } while (cursor !== '0' && found.length < maxResults);
     if (found.length >= maxResults) break;
   }
   return found;
+}
+
+/** How many models of the class are stored: SCAN (never KEYS) on every master. No TTL refresh. */
+export async function countKeys(cls: ModelStatic): Promise<number> {
+  return (await scanKeys(cls)).length;
 }
 
 export async function findKeys(cls: ModelStatic, maxResults?: number): Promise<string[]> {

@@ -1,6 +1,9 @@
 /** defineModel: makes a model class from a shape of fields and its Meta options. */
 import { AtomicRedisModel, coreOfModel, type ModelStatic } from './base.js';
 import * as ops from './class-ops.js';
+import { lockFromKey } from './locks.js';
+import { MissingParameterError } from '../errors.js';
+import type { HeldLock, LockOptions } from '../runtime/lock.js';
 import { ModelMeta, type MetaOptions } from './meta.js';
 import { ModelSchema, type Shape } from './schema.js';
 import { register, preferSubclass } from './registry.js';
@@ -59,7 +62,17 @@ class ModelBase extends AtomicRedisModel {
   }
 
   static adeleteMany(this: ModelStatic, ...keysOrModels: (string | AtomicRedisModel)[]) {
+    if (keysOrModels.length === 0) return Promise.reject(new MissingParameterError(`${this.modelName}.adeleteMany: give the keys, pks or models to delete`));
     return ops.deleteMany(this, 'AtomicRedisModel.adeleteMany', keysOrModels);
+  }
+
+  static acount(this: ModelStatic) {
+    return ops.countKeys(this);
+  }
+
+  static alockFromKey(this: ModelStatic, keyOrPk: string, action: string, options: LockOptions, fn: (model: AtomicRedisModel | null, lock: HeldLock) => unknown) {
+    preferSubclass(this);
+    return lockFromKey(this, ops.resolveKey(this, keyOrPk), action, options, fn);
   }
 }
 
@@ -84,6 +97,6 @@ export function defineModel<const S extends Shape>(name: string, shape: S, meta:
       enumerable: true,
     });
   });
-  register(name, Model);
+  register(name, Model, meta.register !== false);
   return Model as unknown as ModelClass<S>;
 }

@@ -13,6 +13,12 @@ export interface MetaOptions {
   readonly refreshTtl?: boolean | number;
   /** This model's own client, used instead of the one given to init(). */
   readonly redis?: Client | null;
+  /**
+   * false: the model stays out of the registry (the reference's `init_with_rapyer = False`):
+   * findRedisModels() does not list it, and module-level operations do not resolve its keys.
+   * Default true.
+   */
+  readonly register?: boolean;
 }
 
 function checkRefreshTtl(model: string, value: unknown): boolean | number {

@@ -2,13 +2,14 @@
  * Module-level operations (README, API): models of any class, resolved from the key's prefix.
  * `import * as rapyer from 'rapyer-ts'; await rapyer.aget('Session:{u1}')`.
  */
-import { AtomicRedisModel, clientOf, coreOfModel, staticOf, type ModelStatic } from './base.js';
+import { AtomicRedisModel, staticOf, type ModelStatic } from './base.js';
 import { runPipeline } from '../runtime/pipeline.js';
-import { withLock, type HeldLock, type LockOptions } from '../runtime/lock.js';
+import type { HeldLock, LockOptions } from '../runtime/lock.js';
 import * as ops from './class-ops.js';
-import { classForKey } from './registry.js';
+import { lockFromKey } from './locks.js';
+import { classForKey, registeredModels } from './registry.js';
 import { connect, disconnect, type ConnectionOptions } from '../runtime/connection.js';
-import { ValidationError, show } from '../errors.js';
+import { MissingParameterError, ValidationError, show } from '../errors.js';
 
 type AnyModel = AtomicRedisModel;
 
@@ -69,14 +70,22 @@ export async function ainsert<M extends AnyModel[]>(...models: M): Promise<M> {
   return models;
 }
 
-/** Deletes models of any classes (DELETE). */
-export async function adeleteMany(...keysOrModels: (string | AnyModel)[]): Promise<ops.DeleteResult> {
+/** What module-level adeleteMany answers: the totals, and the models deleted per class name. */
+export interface ModuleDeleteResult extends ops.DeleteResult {
+  readonly byModel: Readonly<Record<string, number>>;
+}
+
+/** Deletes models of any classes (DELETE). MissingParameterError when given nothing. */
+export async function adeleteMany(...keysOrModels: (string | AnyModel)[]): Promise<ModuleDeleteResult> {
+  if (keysOrModels.length === 0) throw new MissingParameterError('adeleteMany: give the keys or models to delete');
   const keyOf = (k: string | AnyModel) => (k instanceof AtomicRedisModel ? k.key : k);
-  const results = await Promise.all([...groupByClass(keysOrModels, keyOf)].map(([cls, idx]) =>
+  const groups = [...groupByClass(keysOrModels, keyOf)];
+  const results = await Promise.all(groups.map(([cls, idx]) =>
     ops.deleteMany(cls, 'module.adeleteMany', idx.map((i) => keyOf(keysOrModels[i]!)))));
   const sum = (f: (r: ops.DeleteResult) => number | undefined) => results.reduce((n, r) => n + (f(r) ?? 0), 0);
   const queued = sum((r) => r.queued);
-  const total = { modelsDeleted: sum((r) => r.modelsDeleted), keysDeleted: sum((r) => r.keysDeleted) };
+  const byModel = Object.fromEntries(groups.map(([cls], i) => [cls.modelName, results[i]!.modelsDeleted]));
+  const total = { modelsDeleted: sum((r) => r.modelsDeleted), keysDeleted: sum((r) => r.keysDeleted), byModel };
   return queued > 0 ? { ...total, queued } : total;
 }
 
@@ -101,12 +110,12 @@ export async function alockFromKey<R>(
   options: LockOptions,
   fn: (model: AnyModel | null, lock: HeldLock) => Promise<R> | R,
 ): Promise<R> {
-  const { cls } = classForKey<ModelStatic>(key);
-  let model: AnyModel | null = null; // saveAtEnd: asave's call, run fenced by withLock (README, Locks)
-  return withLock(clientOf(cls), { main: key, action }, options, async (lock) => {
-    model = await ops.getMany(cls, 'module.aget', [key], true).then((m) => m[0] ?? null);
-    return fn(model, lock);
-  }, options.saveAtEnd ? () => (model ? coreOfModel(model).saveCall() : null) : undefined);
+  return lockFromKey(classForKey<ModelStatic>(key).cls, key, action, options, fn);
+}
+
+/** Every registered model class (defineModel's, or the subclass bound by init or used), in definition order. */
+export function findRedisModels(): ModelStatic[] {
+  return registeredModels<ModelStatic>();
 }
 
 export interface InitOptions extends ConnectionOptions {

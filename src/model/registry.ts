@@ -6,16 +6,26 @@ export interface Registered {
   readonly modelName: string;
 }
 
+/** The registered classes by name. */
 const models = new Map<string, Registered>();
+/** Every defined model's name, registered or not: names stay unique either way. */
+const names = new Set<string>();
 
-export function register(name: string, cls: Registered): void {
-  if (models.has(name)) throw new DuplicateModelNameError(`a model named ${show(name)} is already defined`);
-  models.set(name, cls);
+/** Records a model's name (unique) and, unless `listed` is false, its class. */
+export function register(name: string, cls: Registered, listed = true): void {
+  if (names.has(name)) throw new DuplicateModelNameError(`a model named ${show(name)} is already defined`);
+  names.add(name);
+  if (listed) models.set(name, cls);
+}
+
+/** Every registered model class (the subclass, when one was bound), in definition order. */
+export function registeredModels<T extends Registered>(): T[] {
+  return [...models.values()] as T[];
 }
 
 /** The names of every defined model (the ACL test derives its key patterns from them). */
 export function modelNames(): string[] {
-  return [...models.keys()];
+  return [...names];
 }
 
 /** Records a subclass (class Session extends defineModel(...)) as the class to build for its name. */

@@ -1,6 +1,7 @@
 /** The static types of models: what defineModel's shape turns into (README, Models and fields, inference). */
 import type { AtomicRedisModel } from './base.js';
 import type { ModelMeta } from './meta.js';
+import type { HeldLock, LockOptions } from '../runtime/lock.js';
 import type { ModelSchema, Shape } from './schema.js';
 import type { FindOptions, DeleteResult, GetOrCreateResult } from './class-ops.js';
 
@@ -61,6 +62,13 @@ export interface ModelClass<S extends Shape> {
   ainsert<M>(this: Ctor<M>, ...models: M[]): Promise<M[]>;
   /** Deletes a model by key or pk; true if it existed (DELETE). */
   adeleteByKey(keyOrPk: string): Promise<boolean>;
-  /** Deletes many models (DELETE). */
+  /** Deletes many models (DELETE); MissingParameterError when given nothing. */
   adeleteMany(...keysOrModels: (string | AtomicRedisModel)[]): Promise<DeleteResult>;
+  /** How many models of the class are stored (SCAN on every master, never KEYS). */
+  acount(): Promise<number>;
+  /**
+   * The lease lock `action` of the model at this key or pk, with the model freshly loaded (null
+   * when not stored); `saveAtEnd` saves it fenced (README, Locks).
+   */
+  alockFromKey<M, R>(this: Ctor<M>, keyOrPk: string, action: string, options: LockOptions, fn: (model: M | null, lock: HeldLock) => Promise<R> | R): Promise<R>;
 }
