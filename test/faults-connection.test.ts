@@ -198,7 +198,7 @@ describe('fault: server restart with AOF (appendfsync always)', function () {
       const admin = new Redis({ port, host: '127.0.0.1' });
       try {
         const stored = await RestartDoc.afind(...docs.map((d) => d.pk));
-        expect(stored.map((m) => m.toJSON())).to.deep.equal(docs.map((d, i) => ({ id: `d${i}`, n: 5, body: `body ${i}`, tags: [`t${i}`, 'x'] })));
+        expect(stored.map((m) => m.toJSON())).to.deep.equal(docs.map((_d, i) => ({ id: `d${i}`, n: 5, body: `body ${i}`, tags: [`t${i}`, 'x'] })));
         const final = (await RestartDoc.aget('counter')).n.value;
         const k = final - tally.resolved;
         console.log(`      restart after 2000 increments; 6000 increments: ${tally}; stored ${final} = resolved ${tally.resolved} + ${k} of the rejected`);

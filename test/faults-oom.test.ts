@@ -77,7 +77,7 @@ describe('fault: maxmemory with noeviction', function () {
       const n = m.n.value;
       expect(n).to.equal(pipes[w]!.resolved);
       expect(m.tags.length).to.equal(n);
-      expect(m.body.value).to.equal('x' + CHUNK.repeat(n));
+      expect(m.body.value).to.equal(`x${CHUNK.repeat(n)}`);
     }
     expect(await checkInvariants(rig.lib, Doc)).to.deep.equal([]);
   });

@@ -219,7 +219,7 @@ describe('honest collection handles', () => {
 
   describe('every mutator of Array, Map and Set is the handle\'s own', () => {
     it('RedisList, RedisDict and RedisSet override each mutating member of their base class', () => {
-      const own = (proto: object, names: string[]) => names.filter((n) => !Object.prototype.hasOwnProperty.call(proto, n));
+      const own = (proto: object, names: string[]) => names.filter((n) => !Object.hasOwn(proto, n));
       expect(own(RedisList.prototype, ['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin'])).to.deep.equal([]);
       expect(own(RedisDict.prototype, ['set', 'delete', 'clear'])).to.deep.equal([]);
       expect(own(RedisSet.prototype, ['add', 'delete', 'clear'])).to.deep.equal([]);

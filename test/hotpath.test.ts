@@ -24,7 +24,7 @@ describe('hot paths', () => {
       p.exec = (() => { sizes.push(p.length); return exec(); }) as typeof p.exec;
       return p;
     };
-    let settled;
+    let settled: Awaited<ReturnType<typeof runScripts>>;
     try {
       settled = await runScripts(client, calls);
     } finally {

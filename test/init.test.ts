@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Cluster, Redis } from 'ioredis';
 import {
-  ConnectionTimeoutError, ScriptsNotInitializedError, UnsupportedArgumentError, defineModel, field, init, teardown,
+  ConnectionTimeoutError, UnsupportedArgumentError, defineModel, field, init, teardown,
 } from '../src/index.js';
 import { getDefaultClient } from '../src/runtime/connection.js';
 import { keySlot, nodeGroupOf } from '../src/runtime/topology.js';

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { defineModel, field, ActionGroup } from '../src/index.js';
-import { testClient } from './helpers/hooks.js';
 
 const Addr = defineModel('RoundTripAddr', { city: field.str(), zip: field.str({ optional: true }) });
 class S extends defineModel('RoundTrip', {
@@ -24,7 +23,7 @@ describe('model round trip', () => {
     expect(t.toJSON()).to.deep.equal(s.toJSON());
     expect(await t.visits.aincrease(5)).to.equal(5);
     expect(await t.score.aincrease(0.1)).to.equal(0.1);
-    const d = await t.aduplicate();
+    const _d = await t.aduplicate();
 
     await t.aupdate({ visits: 3, address: { city: 'Lyon' } });
 

@@ -40,7 +40,7 @@ async function startService(redisUrl) {
   const waiters = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     try { events.push(JSON.parse(line)); } catch { console.log(`service: ${line}`); }
-    waiters.splice(0).forEach((w) => w());
+    for (const w of waiters.splice(0)) w();
   });
   const event = (name) => new Promise((resolve) => {
     const look = () => { const e = events.find((x) => x.event === name); e ? resolve(e) : waiters.push(look); };

@@ -1,10 +1,4 @@
-/**
- * The job queue: a Job record plus its id in JobBoard's priority queue, written together by one
- * `rapyer.apipeline` (one script on a single server: both or neither; on a Cluster the two models
- * are in different slots, one script each). Workers `apop` ids: ZPOPMIN inside a script, so each id
- * goes to exactly one worker.
- */
-import { randomUUID } from 'node:crypto';
+
 import * as rapyer from '../../dist/esm/index.js';
 import { Job, JobBoard } from './models.mjs';
 

@@ -178,9 +178,9 @@ function incrAfterPipeline(models: Models, client: Redis): Workload {
 function incrSeqTraced(models: Models, client: Redis): Workload {
   const w = incr('incr-seq-traced', 1, models, client, { group: 'incr-seq' });
   const channel = tracingChannel<unknown, { durationMs?: number }>('rapyer-ts:operation');
-  let total = 0;
+  let _total = 0;
   const none = () => {};
-  const subscriber = { start: none, end: none, asyncStart: none, error: none, asyncEnd: (t: { durationMs?: number }) => { total += t.durationMs ?? 0; } };
+  const subscriber = { start: none, end: none, asyncStart: none, error: none, asyncEnd: (t: { durationMs?: number }) => { _total += t.durationMs ?? 0; } };
   const prepare = w.impls['rapyer-ts']!;
   return {
     ...w,

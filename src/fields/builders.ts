@@ -3,7 +3,7 @@
  * the value, handle and constructor-input types of the field.
  */
 import { FieldSpec, type FieldOptions, type JsonValue, type Nullable, type Required, type AnyField, type MakeHandle } from './spec.js';
-import { RedisBool, RedisBytes, RedisEnum, RedisJson, RedisStr, ScalarHandle } from './scalar.js';
+import { RedisBool, RedisBytes, RedisEnum, RedisJson, RedisStr, type ScalarHandle } from './scalar.js';
 import { RedisDatetime, RedisFloat, RedisInt } from './numeric.js';
 import * as c from '../schema/scalar-codecs.js';
 import type { FieldOwner } from './base.js';

@@ -97,7 +97,7 @@ export class CollectionSpec<V = unknown, H = unknown, I = unknown> extends Field
     const items = this.listItems(where, value);
     if (this.kind === 'list') return items as V;
     const seen = new Map<string, unknown>();
-    items.forEach((x, i) => seen.set(this.encodeItem(where, i, x), x));
+    items.forEach((x, i) => { seen.set(this.encodeItem(where, i, x), x); });
     return [...seen.values()] as V;
   }
 

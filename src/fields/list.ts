@@ -218,7 +218,7 @@ export class RedisList<T> extends Array<T> {
     const { c, raw } = st(this);
     const xs = checkMany(c, items);
     A.unshift.apply(raw, xs);
-    xs.forEach((x, i) => c.queue('RedisList.unshift', [String(i), c.encodeItem(i, x)]));
+    xs.forEach((x, i) => { c.queue('RedisList.unshift', [String(i), c.encodeItem(i, x)]); });
     return raw.length;
   }
 

@@ -43,7 +43,7 @@ export class RedisSet<T> extends Set<T> {
     const xs = this.#c.spec.listItems(this.#c.where, [...items]) as T[];
     const codes = xs.map((x, i) => this.#c.encodeItem(i, x));
     if (codes.length > 0) await this.#c.run('RedisSet.aaddMany', codes);
-    xs.forEach((x, i) => this.#put(codes[i]!, x));
+    xs.forEach((x, i) => { this.#put(codes[i]!, x); });
   }
 
   /** Every stored member (READ), as a Set; the local copy becomes the stored one. */

@@ -48,7 +48,7 @@ export async function performMany<N extends MethodName>(
 ): Promise<(Settled & { queued?: boolean })[]> {
   const op = OPERATIONS[name];
   if (op.pipeline === 'queue' && inPipeline()) {
-    calls.forEach((c, i) => enqueue(client, c, owners[i]));
+    calls.forEach((c, i) => { enqueue(client, c, owners[i]); });
     return calls.map(() => ({ ok: true, value: undefined, queued: true }));
   }
   const settled = calls.length > 0 && traced()

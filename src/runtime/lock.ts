@@ -149,6 +149,6 @@ function lost(target: LockTarget, what: string): LockLostError {
 /** Puts the release's problem on the error the caller gets (never replacing that error). */
 function attach(error: unknown, problem: unknown): void {
   if (problem === undefined || typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
-  if (Object.prototype.hasOwnProperty.call(error, 'lockError')) return;
+  if (Object.hasOwn(error, 'lockError')) return;
   Object.defineProperty(error, 'lockError', { value: problem, enumerable: false, configurable: true, writable: true });
 }

@@ -113,7 +113,7 @@ function idInSlot(prefix: string, model: string, slot: number): string {
     }
     throw new UnsupportedArgumentError(`${model}: no id hashes to slot ${slot} under the keyPrefix ${JSON.stringify(prefix)}`);
   }
-  const zeros = crc16(Buffer.from(hashed.slice(0, -SUFFIX) + '\0\0\0\0', 'utf8'));
+  const zeros = crc16(Buffer.from(`${hashed.slice(0, -SUFFIX)}\0\0\0\0`, 'utf8'));
   return head + suffixText(suffixTable()[(slot ^ zeros) % SLOT_COUNT]!);
 }
 

@@ -126,8 +126,14 @@ export class MonitorStream {
   }
 
   private handle(line: string): void {
-    if (line === '+OK') return this.mark('');
-    if (!line.startsWith('+')) return this.fail(new Error(`MONITOR on ${this.node} answered ${line}`));
+    if (line === '+OK') {
+      this.mark('');
+      return;
+    }
+    if (!line.startsWith('+')) {
+      this.fail(new Error(`MONITOR on ${this.node} answered ${line}`));
+      return;
+    }
     const parsed = parseMonitorLine(line.slice(1));
     const marker = this.isMarker(parsed.args);
     if (marker !== null) this.mark(marker);

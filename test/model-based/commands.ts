@@ -51,7 +51,7 @@ abstract class Cmd implements fc.AsyncCommand<Ref, Real> {
 
   async run(ref: Ref, real: Real): Promise<void> {
     const got = await realOutcome(() => this.real(real));
-    real.popped.splice(0).forEach((m) => ref.popped.push(m));
+    ref.popped.push(...real.popped.splice(0));
     const want = refOutcome(() => this.ref(ref));
     const key = `${this.kind()} ${want.ok ? 'ok' : want.error}`;
     STATS.set(key, (STATS.get(key) ?? 0) + 1);

@@ -25,6 +25,7 @@ class Custom { a = 1; }
 /** Values of the wrong type, or of the right type but out of range. */
 const odd: unknown[] = [
   undefined, null, true, false, 0, -0, 1, 1.5, -1, NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 53), 2 ** 60, 1e300,
+  // biome-ignore lint/suspicious/noSparseArray: a hole is one of the hostile values
   Number.MIN_VALUE, 10n, [], [1], [undefined], [, 1], {}, { a: 1 }, { a: undefined }, new Date(0), new Date(NaN),
   new Date(8.64e15), new Date(-8.64e15), new Uint8Array([1, 2, 255]), new Uint8Array(new ArrayBuffer(8), 3, 2),
   Buffer.from('ab'), new Uint16Array([1]), new Map([['a', 1]]), new Set(['a']), () => 1, Symbol('s'),

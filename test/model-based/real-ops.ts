@@ -4,7 +4,7 @@
  * answers are recorded in `popped` for the reference to follow.
  */
 import type { RedisList } from '../../src/index.js';
-import { num, type ListPath, type Session } from './schema.js';
+import { num, type Session } from './schema.js';
 import type { DictOp, FieldPath, ListOp, Op, PqOp, SetOp } from './ops.js';
 
 const sortedPairs = (o: Record<string, number>) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

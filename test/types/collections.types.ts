@@ -4,7 +4,7 @@
  * misuse stops being an error).
  */
 import {
-  defineModel, field, RedisList, RedisDict, RedisSet, RedisPriorityQueue, type PriorityItem,
+  defineModel, field, type RedisList, type RedisDict, type RedisSet, type RedisPriorityQueue, type PriorityItem,
 } from '../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;

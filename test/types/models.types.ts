@@ -5,7 +5,7 @@
  */
 import { ActionGroup } from '../../src/actions.js';
 import {
-  defineModel, field, RedisInt, RedisStr, RedisFloat, RedisBytes, RedisDatetime, RedisEnum, type JsonValue,
+  defineModel, field, type RedisInt, type RedisStr, type RedisFloat, type RedisBytes, type RedisDatetime, type RedisEnum, type JsonValue,
 } from '../../src/index.js';
 
 /** true when A and B are the same type (not merely assignable). */
