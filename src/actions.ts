@@ -20,4 +20,5 @@ export const ActionGroup = {
   },
 } as const;
 
+/** The name of an action group: a key of ActionGroup (but `all`). */
 export type ActionGroupName = 'READ' | 'FETCH' | 'CREATE' | 'UPDATE' | 'APPEND' | 'DELETE' | 'ERASE' | 'ARITHMETIC';

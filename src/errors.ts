@@ -9,6 +9,11 @@ export interface RapyerErrorOptions {
   readonly cause?: unknown;
 }
 
+/**
+ * The base of every error the library raises: `code` names it (one of ERROR_CODES), `cause`
+ * keeps what went wrong underneath, and the message names the operation, the model key and the
+ * field involved (README, Errors).
+ */
 export abstract class RapyerError extends Error {
   /** The error's code: a key of ERROR_CODES. */
   declare readonly code: ErrorCode;
@@ -140,6 +145,7 @@ export const ERROR_CODES = {
   REDIS: RedisError,
 } as const;
 
+/** Every error code: the keys of ERROR_CODES, which scripts raise as `RAPYER_<CODE>`. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Compile-time check: each class's `code` is its key in ERROR_CODES. */

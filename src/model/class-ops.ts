@@ -14,6 +14,7 @@ import { AtomicRedisModel, callFor, clientOf, coreOfModel, staticOf, type Bind, 
 import { decodeModel, encodePayload, loadArgs } from './storage.js';
 import { preferSubclass } from './registry.js';
 
+/** Options of afind / afindOne. */
 export interface FindOptions {
   /** At most this many models (class-wide scans). */
   readonly maxResults?: number;
@@ -156,6 +157,7 @@ export async function getOrCreate<M extends AtomicRedisModel>(
   return { status: 'created', model: draft };
 }
 
+/** What adeleteMany answers: how many models and keys were deleted. */
 export interface DeleteResult {
   readonly modelsDeleted: number;
   readonly keysDeleted: number;

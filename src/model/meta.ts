@@ -6,6 +6,7 @@ import { ActionGroup } from '../actions.js';
 import { InvalidRefreshTtlError, ValidationError, show } from '../errors.js';
 import type { Client } from '../runtime/client.js';
 
+/** A model's options at definition (`defineModel(name, shape, options)`). */
 export interface MetaOptions {
   /** Seconds; null (the default) for no TTL. */
   readonly ttl?: number | null;
@@ -44,6 +45,10 @@ function checkTtl(model: string, value: unknown): number | null {
   return value;
 }
 
+/**
+ * A model class's own configuration, `Model.Meta`: its TTL, its refreshTtl mask and optionally
+ * its own client. Checked at every assignment; a change applies to the next operation.
+ */
 export class ModelMeta {
   #ttl: number | null;
   #refreshTtl: boolean | number;
@@ -60,6 +65,7 @@ export class ModelMeta {
     this.redis = options.redis ?? null;
   }
 
+  /** The TTL in seconds, or null for none. Setting it checks it (ValidationError). */
   get ttl(): number | null {
     return this.#ttl;
   }
@@ -70,6 +76,10 @@ export class ModelMeta {
     this.ttlGiven = true;
   }
 
+  /**
+   * Which action groups refresh the TTL: a mask, true (every group but DELETE) or false.
+   * Setting a mask with DELETE throws InvalidRefreshTtlError.
+   */
   get refreshTtl(): boolean | number {
     return this.#refreshTtl;
   }

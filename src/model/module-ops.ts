@@ -118,6 +118,7 @@ export function findRedisModels(): ModelStatic[] {
   return registeredModels<ModelStatic>();
 }
 
+/** What init() takes: the client (or a URL), a connect timeout, a default TTL, the model classes. */
 export interface InitOptions extends ConnectionOptions {
   /** Default TTL (seconds) for the models that did not set one. */
   readonly ttl?: number | null;

@@ -18,6 +18,10 @@ export type { ScriptName };
  */
 export type InPipeline = 'queue' | 'now';
 
+/**
+ * One operation's descriptor: what the library needs to run it, queue it, retry it and decode
+ * its reply (README, Architecture). `R` is the decoded result.
+ */
 export interface Operation<R = unknown> {
   /** `Owner.method`, the TypeScript name (the reference's Python name, camelCased). */
   readonly name: string;

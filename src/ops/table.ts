@@ -129,6 +129,7 @@ const TABLE = {
   'RedisPriorityQueue.aclear': op('collection/clear', UPDATE | ERASE),
 } as const satisfies Record<string, Unnamed>;
 
+/** `Owner.method` of every operation of the table (e.g. `RedisInt.aincrease`). */
 export type MethodName = keyof typeof TABLE;
 
 /** The result type of an operation's decoded reply. */

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { LockLostError, LockTimeoutError, RapyerError, ValidationError, show } from '../errors.js';
 import { runScript, type Client, type ScriptCall } from './scripts.js';
 
+/** Options of alock / alockFromKey (README, Locks). */
 export interface LockOptions {
   /** How long the lock lives without a release or an extension (ms). Default 30,000. */
   readonly leaseMs?: number;
