@@ -101,6 +101,7 @@ describe('operations: the descriptors against what they describe', () => {
       'AtomicRedisModel.agetOrCreate', 'module.agetOrCreate',
       'RedisDict.apop', 'RedisDict.apopitem', 'RedisList.apop', 'RedisPriorityQueue.apop',
       'RedisPriorityQueue.aremove', 'RedisSet.apop', 'RedisSet.aremove',
+      'RedisSet.aunionUpdate', 'RedisSet.aintersectUpdate', 'RedisSet.adifferenceUpdate',
     ].sort());
   });
 

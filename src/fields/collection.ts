@@ -9,6 +9,7 @@
 import { FieldSpec, at, type AnyField, type CollectionKind, type MakeHandle, type Where } from './spec.js';
 import type { FieldOwner } from './base.js';
 import type { MethodName, ResultOf } from '../ops/table.js';
+import { collectionKey } from '../keys.js';
 import { CorruptedModelError, KeyError, UnsupportedArgumentError, ValidationError, show } from '../errors.js';
 
 /** A lone surrogate (with the u flag a well-formed pair is one code point and does not match). */
@@ -161,8 +162,13 @@ export class CollectionCore {
   }
 
   /** Runs a method's script now (or queues it inside a pipeline when it is a write). */
-  run<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>): Promise<ResultOf<N>> {
-    return this.owner.runMethod(method, [String(this.owner.collectionIndex(this.path)), ...extra], local);
+  run<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>, otherKeys?: readonly string[]): Promise<ResultOf<N>> {
+    return this.owner.runMethod(method, [String(this.owner.collectionIndex(this.path)), ...extra], local, otherKeys);
+  }
+
+  /** The collection's own key, `${main}:${path}`. */
+  get key(): string {
+    return collectionKey(this.owner.key, this.path);
   }
 
   /** Queues a sync method's script inside a pipeline; outside one, nothing. */

@@ -14,9 +14,10 @@ export interface FieldOwner {
   /**
    * Runs a method's operation over every key of the model, with `extra` after the TTL arguments,
    * and resolves to its decoded reply; inside a pipeline an operation that queues resolves at
-   * once to `local()` (the method's own computation of its result).
+   * once to `local()` (the method's own computation of its result). `otherKeys` (keys of other
+   * models in the same hash slot, e.g. sets of a set algebra) go after the model's keys in KEYS.
    */
-  runMethod<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>): Promise<ResultOf<N>>;
+  runMethod<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>, otherKeys?: readonly string[]): Promise<ResultOf<N>>;
   /** Inside a pipeline, queues a method's script (for the sync in-place methods); else nothing. */
   queueMethod(method: MethodName, extra: readonly string[]): void;
   /** The position in KEYS (1-based: the main hash is 1) of the collection key at `path`. */

@@ -7,6 +7,7 @@ import { CollectionCore, CollectionSpec, type AnyCollection, type CollectionOpti
 import type { FieldOwner } from './base.js';
 import type { AnyField, FieldSpec, MakeHandle } from './spec.js';
 import type { ScalarHandle } from './scalar.js';
+import { ValidationError, show } from '../errors.js';
 
 export class RedisSet<T> extends Set<T> {
   readonly #c: CollectionCore;
@@ -44,6 +45,58 @@ export class RedisSet<T> extends Set<T> {
     const codes = xs.map((x, i) => this.#c.encodeItem(i, x));
     if (codes.length > 0) await this.#c.run('RedisSet.aaddMany', codes);
     xs.forEach((x, i) => { this.#put(codes[i]!, x); });
+  }
+
+  // ---- set algebra with other sets (of this model, or of models in the same hash slot) ----
+
+  /** The stored union of this set and `others` (READ), as a Set. */
+  aunion(...others: RedisSet<T>[]): Promise<Set<T>> {
+    return this.#algebra('RedisSet.aunion', 'union', others);
+  }
+
+  /** The stored intersection of this set and `others` (READ), as a Set. */
+  aintersect(...others: RedisSet<T>[]): Promise<Set<T>> {
+    return this.#algebra('RedisSet.aintersect', 'inter', others);
+  }
+
+  /** The stored members of this set that none of `others` holds (READ), as a Set. */
+  adifference(...others: RedisSet<T>[]): Promise<Set<T>> {
+    return this.#algebra('RedisSet.adifference', 'diff', others);
+  }
+
+  /** Stores the union with `others` in this set (Python's `update`; UPDATE|APPEND); the local copy follows. */
+  aunionUpdate(...others: RedisSet<T>[]): Promise<void> {
+    return this.#store('RedisSet.aunionUpdate', 'union', others);
+  }
+
+  /** Keeps only the members `others` all hold (Python's `intersection_update`; UPDATE|ERASE). */
+  aintersectUpdate(...others: RedisSet<T>[]): Promise<void> {
+    return this.#store('RedisSet.aintersectUpdate', 'inter', others);
+  }
+
+  /** Removes the members any of `others` holds (Python's `difference_update`; UPDATE|ERASE). */
+  adifferenceUpdate(...others: RedisSet<T>[]): Promise<void> {
+    return this.#store('RedisSet.adifferenceUpdate', 'diff', others);
+  }
+
+  /** The other sets' keys, checked before anything is sent. */
+  #keysOf(others: readonly RedisSet<T>[]): string[] {
+    return others.map((o, i) => {
+      if (!(o instanceof RedisSet)) throw new ValidationError(`${this.#c.label}: set algebra takes other RedisSet fields, got ${show(o)} at ${i}`);
+      return o.#c.key;
+    });
+  }
+
+  async #algebra(method: 'RedisSet.aunion' | 'RedisSet.aintersect' | 'RedisSet.adifference', op: string, others: readonly RedisSet<T>[]): Promise<Set<T>> {
+    const keys = this.#keysOf(others);
+    const raws = (await this.#c.run(method, [op, String(keys.length)], undefined, keys)) as string[];
+    return new Set(raws.map((r, i) => this.#c.decodeItem(i, r) as T));
+  }
+
+  async #store(method: 'RedisSet.aunionUpdate' | 'RedisSet.aintersectUpdate' | 'RedisSet.adifferenceUpdate', op: string, others: readonly RedisSet<T>[]): Promise<void> {
+    const keys = this.#keysOf(others);
+    const raws = (await this.#c.run(method, [op, String(keys.length)], undefined, keys)) as string[];
+    this.setLocal(raws.map((r, i) => this.#c.decodeItem(i, r) as T));
   }
 
   /** Every stored member (READ), as a Set; the local copy becomes the stored one. */

@@ -5,7 +5,9 @@
  * model's keys, and reads and writes fields alone. A nested model's core points to its root's.
  */
 import type { FieldHandle, FieldOwner } from '../fields/owner.js';
-import { KeyNotFound, ValidationError, show } from '../errors.js';
+import { KeyNotFound, UnsupportedArgumentError, ValidationError, show } from '../errors.js';
+import { isCluster } from '../runtime/client.js';
+import { slotOf } from '../runtime/topology.js';
 import { mainKey } from '../keys.js';
 import { inPipeline, type ReadBack, type Reloadable } from '../runtime/pipeline.js';
 import { perform } from '../ops/run.js';
@@ -72,9 +74,17 @@ export class ModelCore implements FieldOwner, Reloadable {
 
   // ---- FieldOwner ----
 
-  runMethod<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>): Promise<ResultOf<N>> {
+  runMethod<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>, otherKeys?: readonly string[]): Promise<ResultOf<N>> {
     const root = this.root;
-    return perform(clientOf(root.cls), method, callFor(root.cls, method, root.key, extra, (root.keys ??= keysOf(root.cls.schema, root.key))), local, root);
+    const client = clientOf(root.cls);
+    let keys = (root.keys ??= keysOf(root.cls.schema, root.key));
+    if (otherKeys && otherKeys.length > 0) {
+      const slot = slotOf(client, root.key);
+      const far = isCluster(client) ? otherKeys.find((k) => slotOf(client, k) !== slot) : undefined;
+      if (far !== undefined) throw new UnsupportedArgumentError(`${root.key} ${method}: ${show(far)} is in another hash slot of the Cluster; one script reaches one slot`);
+      keys = [...keys, ...otherKeys];
+    }
+    return perform(client, method, callFor(root.cls, method, root.key, extra, keys), local, root);
   }
 
   queueMethod(method: MethodName, extra: readonly string[]): void {
