@@ -93,6 +93,7 @@ export function readBackOf(core: ReadBackTarget, calls: readonly ScriptCall[]): 
   return {
     keys,
     args: loadArgs(schema, leaves, collections),
+    ...(collections.length === 0 ? { paths: leaves.map((l) => l.path) } : {}),
     apply: (reply) => {
       if (!reply) return;
       const r = reply as unknown[];

@@ -12,11 +12,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { runScript, type Client, type ScriptCall } from './scripts.js';
 import { isCluster } from './client.js';
+import { scalarBatch } from './pipeline-scalars.js';
 
 /** What a batch reads back of a model: its keys, model/load's ARGV from [4] on, and how to apply the reply. */
 export interface ReadBack {
   readonly keys: readonly string[];
   readonly args: readonly string[];
+  /** When it reads only fields of the main hash: their paths (its reply is then `[[value, …]]`). */
+  readonly paths?: readonly string[];
   apply(reply: unknown): void;
 }
 
@@ -131,7 +134,10 @@ async function sendBatch(batch: Batch): Promise<void> {
   }
   let replies: unknown[];
   try {
-    replies = (await runScript(batch.client, batchCall(batch.calls, reads))) as unknown[];
+    const short = scalarBatch(batch.calls, reads); // numeric field operations only: the short script
+    replies = short
+      ? short.split(await runScript(batch.client, short.call))
+      : ((await runScript(batch.client, batchCall(batch.calls, reads))) as unknown[]);
   } catch (error) {
     await Promise.allSettled([...batch.owners].map((o) => o.reload()));
     throw named(error, batch.calls);
