@@ -32,26 +32,25 @@ local function redis_fail(err, n)
   return redis.error_reply(err .. ' [operation ' .. n .. ']')
 end
 
-local at = 2
+local spec = cjson.decode(ARGV[1])
+local M, F, O = spec[1], spec[2], spec[3]
 local mfirst, mk, mmask, mttl = {}, {}, {}, {}
 local kbase = 0
-for m = 1, tonumber(ARGV[1]) do
-  local k = tonumber(ARGV[at])
-  mfirst[m], mk[m], mmask[m], mttl[m] = kbase + 1, k, tonumber(ARGV[at + 1]), ARGV[at + 2]
+for m = 1, #M / 3 do
+  local k = M[3 * m - 2]
+  mfirst[m], mk[m], mmask[m], mttl[m] = kbase + 1, k, M[3 * m - 1], M[3 * m]
   kbase = kbase + k
-  at = at + 3
 end
-local nf = tonumber(ARGV[at])
-at = at + 1
+local nf = #F / 5
 local fmodel, fint, fpath, fdef, flimit = {}, {}, {}, {}, {}
 local mfields = {} -- model -> its fields, in order
 for f = 1, nf do
-  local m = tonumber(ARGV[at])
-  fmodel[f], fint[f], fpath[f], fdef[f], flimit[f] = m, ARGV[at + 1] == 'int', ARGV[at + 2], ARGV[at + 3], tonumber(ARGV[at + 4])
+  local i = 5 * f - 4
+  local m = F[i]
+  fmodel[f], fint[f], fpath[f], fdef[f], flimit[f] = m, F[i + 1] == 1, F[i + 2], F[i + 3], tonumber(F[i + 4])
   local list = mfields[m]
   if not list then list = {}; mfields[m] = list end
   list[#list + 1] = f
-  at = at + 5
 end
 
 local function format(f, x)
@@ -113,10 +112,9 @@ local function apply(n, f, op, operand)
   return nil
 end
 
-local n = 0
-for f, op, operand, groups in string.gmatch(ARGV[at], '(%d+) (%a+) (%S+) (%S+)') do
-  n = n + 1
-  f = tonumber(f)
+for n = 1, #O / 4 do
+  local i = 4 * n - 4
+  local f, op, operand, groups = O[i + 1], O[i + 2], O[i + 3], O[i + 4]
   local m = fmodel[f]
   if not loaded[m] then
     local e = load(m, n)
@@ -124,7 +122,7 @@ for f, op, operand, groups in string.gmatch(ARGV[at], '(%d+) (%a+) (%S+) (%S+)')
   end
   local e = apply(n, f, op, operand)
   if e then return e end
-  if mttl[m] ~= '' and bit.band(tonumber(groups), mmask[m]) ~= 0 then refresh[m] = true end
+  if mttl[m] ~= '' and bit.band(groups, mmask[m]) ~= 0 then refresh[m] = true end
 end
 
 -- Every operation succeeded: write. The first write is the one Redis may refuse (maxmemory),

@@ -2,8 +2,9 @@
  * The short form of a pipeline batch (README "Pipelines"): when every queued operation of a
  * batch is a numeric field operation (int/op, float/op, int/incr, float/incr), the batch is sent
  * as lua/pipeline/scalars.lua instead of pipeline/batch. Each operation keeps its own script's
- * checks, errors and TTL step; the arguments are compact: each model's keys, mask and TTL once,
- * each field once, then one line per operation (`field op operand groups`).
+ * checks, errors and TTL step. The arguments are one JSON text (a command of ~140 short strings
+ * cost the client more than the script cost Redis): each model's key count, mask and TTL once,
+ * each field once, then each operation as field, op, operand, groups.
  */
 import type { ScriptCall } from './scripts.js';
 
@@ -38,6 +39,9 @@ export interface ScalarBatch {
   split(reply: unknown): unknown[];
 }
 
+/** A UTF-16 surrogate without its pair (in u mode a pair is one code point, not matched). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -58,15 +62,17 @@ function partsOf(call: ScriptCall): { kind: string; op: string; operand: string;
 }
 
 /** A model of the batch (keys, mask and TTL the same in all its calls), or null when they differ. */
-function modelOf(models: Map<string, Model>, call: ScriptCall, keys: string[], head: string[]): Model | null {
+function modelOf(models: Map<string, Model>, call: ScriptCall, keys: string[], head: unknown[]): Model | null {
   const main = call.keys[0]!;
   const [, mask, ttl] = call.args as [string, string, string];
   const known = models.get(main);
   if (known) return known.mask === mask && known.ttl === ttl && sameKeys(known.keys, call.keys) ? known : null;
+  const maskNumber = Number(mask);
+  if (!Number.isSafeInteger(maskNumber)) return null;
   const m: Model = { index: models.size + 1, keys: call.keys, mask, ttl, fields: new Map() };
   models.set(main, m);
   for (const k of call.keys) keys.push(k);
-  head.push(String(call.keys.length), mask, ttl);
+  head.push(call.keys.length, maskNumber, ttl);
   return m;
 }
 
@@ -77,17 +83,19 @@ function modelOf(models: Map<string, Model>, call: ScriptCall, keys: string[], h
 export function scalarBatch(calls: readonly ScriptCall[], reads: readonly Read[]): ScalarBatch | null {
   const models = new Map<string, Model>();
   const keys: string[] = [];
-  const head: string[] = [];
+  const head: unknown[] = [];
+  const ops: unknown[] = [];
   const fields: Field[] = [];
-  let ops = '';
   for (const call of calls) {
     const p = partsOf(call);
-    if (!p || /\s/.test(p.operand)) return null;
+    const groups = Number(call.args[0]);
+    if (!p || !Number.isSafeInteger(groups)) return null;
     const m = modelOf(models, call, keys, head);
     if (!m) return null;
     const path = call.args[3]!;
     let f = m.fields.get(path);
     if (!f) {
+      if (LONE_SURROGATE.test(path) || LONE_SURROGATE.test(p.def)) return null; // JSON escapes a lone surrogate, which Lua's cjson refuses
       f = { slot: fields.length + 1, model: m.index, path, kind: p.kind, def: p.def, limit: p.limit };
       m.fields.set(path, f);
       fields.push(f);
@@ -97,7 +105,7 @@ export function scalarBatch(calls: readonly ScriptCall[], reads: readonly Read[]
       if (f.limit === null) f.limit = p.limit;
       else if (f.limit !== p.limit) return null;
     }
-    ops += `${f.slot} ${p.op} ${p.operand} ${call.args[0]!}\n`;
+    ops.push(f.slot, p.op, p.operand, groups);
   }
   const slots: number[][] = [];
   for (const r of reads) {
@@ -111,9 +119,9 @@ export function scalarBatch(calls: readonly ScriptCall[], reads: readonly Read[]
     }
     slots.push(at);
   }
-  const args = [String(models.size)].concat(head, [String(fields.length)]); // no spread: calls may be many
-  for (const f of fields) args.push(String(f.model), f.kind, f.path, f.def, f.limit ?? '');
-  args.push(ops);
+  const described: unknown[] = [];
+  for (const f of fields) described.push(f.model, f.kind === 'int' ? 1 : 0, f.path, f.def, f.limit ?? '');
+  const args = [JSON.stringify([head, described, ops])];
   return {
     call: { script: 'pipeline/scalars', keys, args, label: `pipeline of ${calls.length} operations on ${keys[0]}` },
     split: (reply) => {
