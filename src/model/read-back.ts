@@ -77,11 +77,12 @@ export function readBackOf(core: ReadBackTarget, calls: readonly ScriptCall[]): 
   const touched: Touched = { whole: false, leaves: new Set(), collections: new Set() };
   for (const c of calls) if (c.keys[0] === key) touch(schema, c, touched);
   if (!touched.whole && touched.leaves.size === 0 && touched.collections.size === 0) return null;
-  const keys = keysOf(schema, key);
+  // keys and args are made when read (the short batch of numeric operations needs neither)
   if (touched.whole) {
     return {
-      keys,
-      args: loadArgs(schema, '*', '*'),
+      main: key,
+      get keys() { return keysOf(schema, key); },
+      get args() { return loadArgs(schema, '*', '*'); },
       apply: (reply) => {
         if (!reply) return; // not stored (deleted in the batch): the local copy stays
         core.applyTree(decodeModel(schema, key, reply as unknown[]), [...schema.leaves, ...schema.collections]);
@@ -91,16 +92,17 @@ export function readBackOf(core: ReadBackTarget, calls: readonly ScriptCall[]): 
   const leaves = schema.leaves.filter((l) => touched.leaves.has(l));
   const collections = schema.collections.filter((c) => touched.collections.has(c));
   return {
-    keys,
-    args: loadArgs(schema, leaves, collections),
+    main: key,
+    get keys() { return keysOf(schema, key); },
+    get args() { return loadArgs(schema, leaves, collections); },
     ...(collections.length === 0 ? { paths: leaves.map((l) => l.path) } : {}),
     apply: (reply) => {
       if (!reply) return;
       const r = reply as unknown[];
       const tree: Tree = {};
       decodeLeaves(key, leaves, r[0] as (string | null)[], tree);
-      decodeCollections(schema, key, r, collections, tree);
-      core.applyTree(tree, [...leaves, ...collections]);
+      if (collections.length > 0) decodeCollections(schema, key, r, collections, tree);
+      core.applyTree(tree, collections.length > 0 ? [...leaves, ...collections] : leaves);
     },
   };
 }

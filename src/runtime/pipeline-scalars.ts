@@ -10,7 +10,7 @@ import type { ScriptCall } from './scripts.js';
 
 /** What the short form needs of a read-back (pipeline.ts's ReadBack). */
 interface Read {
-  readonly keys: readonly string[];
+  readonly main: string;
   readonly paths?: readonly string[] | undefined;
 }
 
@@ -49,17 +49,17 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** An operation's parts in the short form, or null when its script has none. */
-function partsOf(call: ScriptCall): { kind: string; op: string; operand: string; def: string; limit: string | null } | null {
-  const a = call.args;
-  switch (call.script) {
-    case 'int/op': return { kind: 'int', op: a[4]!, operand: a[5]!, def: a[6]!, limit: a[7] ?? '' };
-    case 'float/op': return { kind: 'float', op: a[4]!, operand: a[5]!, def: a[6]!, limit: '' };
-    case 'int/incr': return { kind: 'int', op: 'incr', operand: a[4]!, def: a[5]!, limit: null };
-    case 'float/incr': return { kind: 'float', op: 'incr', operand: a[4]!, def: a[5]!, limit: null };
-    default: return null;
-  }
-}
+/**
+ * Where each script that has a short form keeps its parts in ARGV (0-based, after groups, mask,
+ * TTL and the path): its kind, whether ARGV[5] is its op (else it is an increment), the operand,
+ * the default, and the limit (-1: none).
+ */
+const SHAPES: Readonly<Record<string, readonly [kind: string, hasOp: boolean, operand: number, def: number, limit: number]>> = {
+  'int/op': ['int', true, 5, 6, 7],
+  'float/op': ['float', true, 5, 6, -1],
+  'int/incr': ['int', false, 4, 5, -1],
+  'float/incr': ['float', false, 4, 5, -1],
+};
 
 /** A model of the batch (keys, mask and TTL the same in all its calls), or null when they differ. */
 function modelOf(models: Map<string, Model>, call: ScriptCall, keys: string[], head: unknown[]): Model | null {
@@ -86,30 +86,42 @@ export function scalarBatch(calls: readonly ScriptCall[], reads: readonly Read[]
   const head: unknown[] = [];
   const ops: unknown[] = [];
   const fields: Field[] = [];
+  let m: Model | null = null;
+  let groupsText = '';
+  let groups = 0;
   for (const call of calls) {
-    const p = partsOf(call);
-    const groups = Number(call.args[0]);
-    if (!p || !Number.isSafeInteger(groups)) return null;
-    const m = modelOf(models, call, keys, head);
+    const shape = SHAPES[call.script];
+    if (!shape) return null;
+    const a = call.args;
+    if (a[0] !== groupsText) {
+      groupsText = a[0]!;
+      groups = Number(groupsText);
+      if (!Number.isSafeInteger(groups)) return null;
+    }
+    // a run of calls on one model (its keys array, mask and TTL): no lookup
+    if (m === null || m.keys !== call.keys || m.mask !== a[1] || m.ttl !== a[2]) m = modelOf(models, call, keys, head);
     if (!m) return null;
-    const path = call.args[3]!;
+    const [kind, hasOp, operandAt, defAt, limitAt] = shape;
+    const path = a[3]!;
+    const def = a[defAt]!;
+    const limit = limitAt < 0 ? null : (a[limitAt] ?? '');
     let f = m.fields.get(path);
     if (!f) {
-      if (LONE_SURROGATE.test(path) || LONE_SURROGATE.test(p.def)) return null; // JSON escapes a lone surrogate, which Lua's cjson refuses
-      f = { slot: fields.length + 1, model: m.index, path, kind: p.kind, def: p.def, limit: p.limit };
+      if (LONE_SURROGATE.test(path) || LONE_SURROGATE.test(def)) return null; // JSON escapes a lone surrogate, which Lua's cjson refuses
+      f = { slot: fields.length + 1, model: m.index, path, kind, def, limit };
       m.fields.set(path, f);
       fields.push(f);
-    } else if (f.kind !== p.kind || f.def !== p.def) {
+    } else if (f.kind !== kind || f.def !== def) {
       return null;
-    } else if (p.limit !== null) {
-      if (f.limit === null) f.limit = p.limit;
-      else if (f.limit !== p.limit) return null;
+    } else if (limit !== null) {
+      if (f.limit === null) f.limit = limit;
+      else if (f.limit !== limit) return null;
     }
-    ops.push(f.slot, p.op, p.operand, groups);
+    ops.push(f.slot, hasOp ? a[4] : 'incr', a[operandAt], groups);
   }
   const slots: number[][] = [];
   for (const r of reads) {
-    const m = models.get(r.keys[0]!);
+    const m = models.get(r.main);
     if (!r.paths || !m) return null;
     const at: number[] = [];
     for (const path of r.paths) {

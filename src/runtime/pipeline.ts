@@ -16,6 +16,8 @@ import { scalarBatch } from './pipeline-scalars.js';
 
 /** What a batch reads back of a model: its keys, model/load's ARGV from [4] on, and how to apply the reply. */
 export interface ReadBack {
+  /** The model's main hash (keys[0]). */
+  readonly main: string;
   readonly keys: readonly string[];
   readonly args: readonly string[];
   /** When it reads only fields of the main hash: their paths (its reply is then `[[value, …]]`). */
@@ -106,6 +108,9 @@ interface Batch {
  * throws the first failure.
  */
 async function flush(queue: readonly Queued[]): Promise<void> {
+  if (queue.length === 0) return;
+  const one = oneBatch(queue);
+  if (one) return sendBatch(one);
   const batches = new Map<Client, Map<string, Batch>>();
   for (const { client, call, owner } of queue) {
     const bySlot = batches.get(client) ?? new Map<string, Batch>();
@@ -120,6 +125,20 @@ async function flush(queue: readonly Queued[]): Promise<void> {
   const settled = await Promise.allSettled(all.map(sendBatch));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** The one batch of a queue whose calls all go to one server (the common case), else null. */
+function oneBatch(queue: readonly Queued[]): Batch | null {
+  const client = queue[0]!.client;
+  if (isCluster(client)) return null;
+  const calls: ScriptCall[] = [];
+  const owners = new Set<Reloadable>();
+  for (const q of queue) {
+    if (q.client !== client) return null;
+    calls.push(q.call);
+    if (q.owner) owners.add(q.owner);
+  }
+  return { client, calls, owners };
 }
 
 /**
