@@ -153,10 +153,10 @@ async function sendBatch(batch: Batch): Promise<void> {
   }
   let replies: unknown[];
   try {
-    const short = scalarBatch(batch.calls, reads); // numeric field operations only: the short script
-    replies = short
-      ? short.split(await runScript(batch.client, short.call))
-      : ((await runScript(batch.client, batchCall(batch.calls, reads))) as unknown[]);
+    // numeric field operations only: the short script, which applies nothing when one would fail
+    const short = scalarBatch(batch.calls, reads);
+    const applied = short ? short.split(await runScript(batch.client, short.call)) : null;
+    replies = applied ?? ((await runScript(batch.client, batchCall(batch.calls, reads))) as unknown[]);
   } catch (error) {
     await Promise.allSettled([...batch.owners].map((o) => o.reload()));
     throw named(error, batch.calls);
