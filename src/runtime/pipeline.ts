@@ -21,7 +21,7 @@ export interface ReadBack {
   readonly keys: readonly string[];
   readonly args: readonly string[];
   /** When it reads only fields of the main hash: their paths (its reply is then `[[value, …]]`). */
-  readonly paths?: readonly string[];
+  readonly paths?: readonly string[] | undefined;
   apply(reply: unknown): void;
 }
 
