@@ -7,6 +7,9 @@ import { runScript, runScripts, type Client, type ScriptCall, type Settled } fro
 import { enqueue, inPipeline, type Reloadable } from '../runtime/pipeline.js';
 import { OPERATIONS, type MethodName, type ResultOf } from './table.js';
 
+/** What a queued call without a local result resolves to: one promise for all (none made per call). */
+const QUEUED: Promise<undefined> = Promise.resolve(undefined);
+
 /**
  * Runs (or queues) one operation. `local` gives the result a queued call resolves to (the
  * method's local computation); `owner` is reloaded if the pipeline it joins fails.
@@ -19,7 +22,7 @@ export function perform<N extends MethodName>(
   owner?: Reloadable,
 ): Promise<ResultOf<N>> {
   const op = OPERATIONS[name];
-  if (op.pipeline === 'queue' && enqueue(client, call, owner)) return Promise.resolve(local ? local() : (undefined as ResultOf<N>));
+  if (op.pipeline === 'queue' && enqueue(client, call, owner)) return local ? Promise.resolve(local()) : (QUEUED as Promise<ResultOf<N>>);
   const p = runScript(client, call);
   return (op.decode ? p.then(op.decode) : p) as Promise<ResultOf<N>>;
 }
