@@ -9,13 +9,13 @@
  */
 import { expect } from 'chai';
 import * as rapyer from '../src/index.js';
-import { ActionGroup, OutOfMemoryError, defineModel, field } from '../src/index.js';
+import { ActionGroup, OutOfMemoryError, OverflowError, defineModel, field } from '../src/index.js';
 import { callFor, keysOf, type ModelStatic } from '../src/model/calls.js';
 import { runScript, type ScriptCall } from '../src/runtime/scripts.js';
 import { batchCall } from '../src/runtime/pipeline.js';
 import { scalarBatch } from '../src/runtime/pipeline-scalars.js';
 import type { MethodName } from '../src/ops/table.js';
-import { testClient } from './helpers/hooks.js';
+import { testClient, testMasters } from './helpers/hooks.js';
 import { faultRig } from './helpers/faults.js';
 
 class Num extends defineModel('ShortPipe', {
@@ -101,6 +101,16 @@ async function snapshot(keys: readonly string[]): Promise<unknown[]> {
   }));
 }
 
+/** EVALSHA and EVAL calls so far, on every master (INFO commandstats). */
+async function scriptCalls(): Promise<number> {
+  let n = 0;
+  for (const m of await testMasters()) {
+    const stats = String(await m.info('commandstats'));
+    for (const cmd of ['evalsha', 'eval']) n += Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  }
+  return n;
+}
+
 async function outcome(call: ScriptCall): Promise<{ error: string | null; reply: unknown }> {
   try {
     return { error: null, reply: await runScript(testClient(), call) };
@@ -168,6 +178,18 @@ describe('pipelines: the short batch of numeric field operations', () => {
     expect(d.toJSON()).to.deep.equal((await Num.aget('local')).toJSON());
     expect(d.visits.value).to.equal(315);
     expect(d.score.value).to.equal(0.5 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1);
+  });
+
+  it('a pipeline of numeric operations is one script; a failing one is sent again as pipeline/batch', async () => {
+    const d = await new Num({ id: 'count', visits: 1 }).asave();
+    let before = await scriptCalls();
+    await d.apipeline((m) => { for (let i = 0; i < 5; i += 1) { m.visits.iadd(1); m.score.iadd(0.5); } }, { load: false });
+    expect((await scriptCalls()) - before).to.equal(1);
+    await testClient().hset(d.key, 'visits', '9007199254740991');
+    before = await scriptCalls();
+    const err = await d.apipeline((m) => { m.visits.iadd(1); }, { load: false }).then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(OverflowError);
+    expect((await scriptCalls()) - before).to.equal(3); // the short script, pipeline/batch, the model's reload
   });
 
   it('a failing short batch writes nothing, names the operation and reloads the local copies', async () => {
