@@ -55,16 +55,16 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * Where each script that has a short form keeps its parts in ARGV (0-based, after groups, mask,
- * TTL and the path): its kind, whether ARGV[5] is its op (else it is an increment), the operand,
- * the default, and the limit (-1: none).
+ * The scripts that have a short form, and where their parts are in a call's args (0-based; 0 to
+ * 3 are groups, mask, TTL and the path): the field's kind, whether args[4] is the op (else the
+ * call is an increment), then the indexes of the operand, the default and the limit (-1: none).
  */
-const SHAPES: Readonly<Record<string, readonly [kind: string, hasOp: boolean, operand: number, def: number, limit: number]>> = {
-  'int/op': ['int', true, 5, 6, 7],
-  'float/op': ['float', true, 5, 6, -1],
-  'int/incr': ['int', false, 4, 5, -1],
-  'float/incr': ['float', false, 4, 5, -1],
-};
+const SHAPES = new Map<string, readonly [kind: string, hasOp: boolean, operand: number, def: number, limit: number]>([
+  ['int/op', ['int', true, 5, 6, 7]],
+  ['float/op', ['float', true, 5, 6, -1]],
+  ['int/incr', ['int', false, 4, 5, -1]],
+  ['float/incr', ['float', false, 4, 5, -1]],
+]);
 
 /** A model of the batch (keys, mask and TTL the same in all its calls), or null when they differ. */
 function modelOf(models: Map<string, Model>, call: ScriptCall): Model | null {
@@ -132,7 +132,7 @@ export function scalarBatch(calls: readonly ScriptCall[], reads: readonly Read[]
   let groupsText = '';
   let groups = 0;
   for (const call of calls) {
-    const shape = SHAPES[call.script];
+    const shape = SHAPES.get(call.script);
     if (!shape) return null;
     const a = call.args;
     if (a[0] !== groupsText) {
