@@ -74,7 +74,7 @@ describe('operations: the descriptors against what they describe', () => {
 
   it('a script no operation runs (locks, the batch) names no operation in its Groups line', () => {
     const unused = [...scripts.keys()].filter((name) => !ops.some((o) => o.script === name));
-    expect(unused.sort()).to.deep.equal(['lock/acquire', 'lock/extend', 'lock/release', 'lock/save', 'pipeline/batch'].sort());
+    expect(unused.sort()).to.deep.equal(['lock/acquire', 'lock/extend', 'lock/release', 'lock/save', 'pipeline/batch', 'pipeline/scalars'].sort());
     for (const name of unused) expect(groupsLine(scripts.get(name)!), name).to.not.match(/\w\.\w+\s*:/);
   });
 

@@ -77,29 +77,55 @@ export function readBackOf(core: ReadBackTarget, calls: readonly ScriptCall[]): 
   const touched: Touched = { whole: false, leaves: new Set(), collections: new Set() };
   for (const c of calls) if (c.keys[0] === key) touch(schema, c, touched);
   if (!touched.whole && touched.leaves.size === 0 && touched.collections.size === 0) return null;
-  const keys = keysOf(schema, key);
-  if (touched.whole) {
-    return {
-      keys,
-      args: loadArgs(schema, '*', '*'),
-      apply: (reply) => {
-        if (!reply) return; // not stored (deleted in the batch): the local copy stays
-        core.applyTree(decodeModel(schema, key, reply as unknown[]), [...schema.leaves, ...schema.collections]);
-      },
-    };
-  }
+  if (touched.whole) return new WholeRead(core);
   const leaves = schema.leaves.filter((l) => touched.leaves.has(l));
-  const collections = schema.collections.filter((c) => touched.collections.has(c));
-  return {
-    keys,
-    args: loadArgs(schema, leaves, collections),
-    apply: (reply) => {
-      if (!reply) return;
-      const r = reply as unknown[];
-      const tree: Tree = {};
-      decodeLeaves(key, leaves, r[0] as (string | null)[], tree);
-      decodeCollections(schema, key, r, collections, tree);
-      core.applyTree(tree, [...leaves, ...collections]);
-    },
-  };
+  const collections = touched.collections.size === 0 ? [] : schema.collections.filter((c) => touched.collections.has(c));
+  return new PartRead(core, leaves, collections);
+}
+
+/** The read-back of a whole model. Its keys and args are made when read (as of every read-back). */
+class WholeRead implements ReadBack {
+  readonly main: string;
+  constructor(private readonly core: ReadBackTarget) {
+    this.main = core.key;
+  }
+
+  get keys(): readonly string[] { return keysOf(this.core.cls.schema, this.main); }
+  get args(): readonly string[] { return loadArgs(this.core.cls.schema, '*', '*'); }
+
+  apply(reply: unknown): void {
+    if (!reply) return; // not stored (deleted in the batch): the local copy stays
+    const schema = this.core.cls.schema;
+    this.core.applyTree(decodeModel(schema, this.main, reply as unknown[]), [...schema.leaves, ...schema.collections]);
+  }
+}
+
+/**
+ * The read-back of some leaves and collections of a model. When it reads leaves only, `paths`
+ * names them: the short batch of numeric operations (src/runtime/pipeline-scalars.ts) answers
+ * with their values and needs neither keys nor args.
+ */
+class PartRead implements ReadBack {
+  readonly main: string;
+  readonly paths: readonly string[] | undefined;
+  constructor(private readonly core: ReadBackTarget, private readonly leaves: readonly Leaf[], private readonly collections: readonly Leaf[]) {
+    this.main = core.key;
+    this.paths = collections.length === 0 ? leaves.map((l) => l.path) : undefined;
+  }
+
+  get keys(): readonly string[] { return keysOf(this.core.cls.schema, this.main); }
+  get args(): readonly string[] { return loadArgs(this.core.cls.schema, this.leaves, this.collections); }
+
+  apply(reply: unknown): void {
+    if (!reply) return;
+    const r = reply as unknown[];
+    const tree: Tree = {};
+    decodeLeaves(this.main, this.leaves, r[0] as (string | null)[], tree);
+    if (this.collections.length === 0) {
+      this.core.applyTree(tree, this.leaves);
+      return;
+    }
+    decodeCollections(this.core.cls.schema, this.main, r, this.collections, tree);
+    this.core.applyTree(tree, [...this.leaves, ...this.collections]);
+  }
 }

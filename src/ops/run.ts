@@ -9,6 +9,9 @@ import { OPERATIONS, type MethodName, type ResultOf } from './table.js';
 import type { Operation } from './operation.js';
 import { trace, traced, type OperationTrace } from './trace.js';
 
+/** What a queued call without a local result resolves to: one promise for all (none made per call). */
+const QUEUED: Promise<undefined> = Promise.resolve(undefined);
+
 /**
  * Runs (or queues) one operation. `local` gives the result a queued call resolves to (the
  * method's local computation); `owner` is reloaded if the pipeline it joins fails.
@@ -21,7 +24,7 @@ export function perform<N extends MethodName>(
   owner?: Reloadable,
 ): Promise<ResultOf<N>> {
   const op = OPERATIONS[name];
-  if (op.pipeline === 'queue' && enqueue(client, call, owner)) return Promise.resolve(local ? local() : (undefined as ResultOf<N>));
+  if (op.pipeline === 'queue' && enqueue(client, call, owner)) return local ? Promise.resolve(local()) : (QUEUED as Promise<ResultOf<N>>);
   if (traced()) return trace(traceOf(name, call, 1), () => send(client, op, call));
   return send(client, op, call);
 }

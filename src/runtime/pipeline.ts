@@ -12,11 +12,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { runScript, type Client, type ScriptCall } from './scripts.js';
 import { isCluster } from './client.js';
+import { scalarBatch } from './pipeline-scalars.js';
 
 /** What a batch reads back of a model: its keys, model/load's ARGV from [4] on, and how to apply the reply. */
 export interface ReadBack {
+  /** The model's main hash (keys[0]). */
+  readonly main: string;
   readonly keys: readonly string[];
   readonly args: readonly string[];
+  /** When it reads only fields of the main hash: their paths (its reply is then `[[value, …]]`). */
+  readonly paths?: readonly string[] | undefined;
   apply(reply: unknown): void;
 }
 
@@ -103,6 +108,9 @@ interface Batch {
  * throws the first failure.
  */
 async function flush(queue: readonly Queued[]): Promise<void> {
+  if (queue.length === 0) return;
+  const one = oneBatch(queue);
+  if (one) return sendBatch(one);
   const batches = new Map<Client, Map<string, Batch>>();
   for (const { client, call, owner } of queue) {
     const bySlot = batches.get(client) ?? new Map<string, Batch>();
@@ -119,6 +127,20 @@ async function flush(queue: readonly Queued[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
+/** The one batch of a queue whose calls all go to one server (the common case), else null. */
+function oneBatch(queue: readonly Queued[]): Batch | null {
+  const client = queue[0]!.client;
+  if (isCluster(client)) return null;
+  const calls: ScriptCall[] = [];
+  const owners = new Set<Reloadable>();
+  for (const q of queue) {
+    if (q.client !== client) return null;
+    calls.push(q.call);
+    if (q.owner) owners.add(q.owner);
+  }
+  return { client, calls, owners };
+}
+
 /**
  * Runs one batch and applies what it read back to the local copies; when it fails, the models
  * in it are reloaded (the local copies computed what the failed operations would have done).
@@ -131,7 +153,10 @@ async function sendBatch(batch: Batch): Promise<void> {
   }
   let replies: unknown[];
   try {
-    replies = (await runScript(batch.client, batchCall(batch.calls, reads))) as unknown[];
+    // numeric field operations only: the short script, which applies nothing when one would fail
+    const short = scalarBatch(batch.calls, reads);
+    const applied = short ? short.split(await runScript(batch.client, short.call)) : null;
+    replies = applied ?? ((await runScript(batch.client, batchCall(batch.calls, reads))) as unknown[]);
   } catch (error) {
     await Promise.allSettled([...batch.owners].map((o) => o.reload()));
     throw named(error, batch.calls);
