@@ -71,7 +71,9 @@ const dictOp: fc.Arbitrary<DictOp> = fc.oneof(
 
 const setOp: fc.Arbitrary<SetOp> = fc.oneof(
   fc.record({ m: fc.constantFrom('aadd' as const, 'aremove' as const, 'acontains' as const, 'add' as const, 'delete' as const), x: member }),
-  fc.record({ m: fc.constantFrom('apop' as const, 'aclear' as const, 'asize' as const, 'clear' as const) }),
+  fc.record({ m: fc.constantFrom('apop' as const, 'aclear' as const, 'asize' as const, 'clear' as const, 'amembers' as const) }),
+  fc.record({ m: fc.constant('aaddMany' as const), xs: fc.array(member, { maxLength: 3 }) }),
+  fc.record({ m: fc.constantFrom('aunion' as const, 'aintersect' as const, 'adifference' as const, 'aunionUpdate' as const, 'aintersectUpdate' as const, 'adifferenceUpdate' as const) }),
 );
 
 const pqOp: fc.Arbitrary<PqOp> = fc.oneof(

@@ -39,7 +39,11 @@ export type SetOp =
   | { m: 'asize' }
   | { m: 'add'; x: string }
   | { m: 'delete'; x: string }
-  | { m: 'clear' };
+  | { m: 'clear' }
+  | { m: 'amembers' }
+  | { m: 'aaddMany'; xs: string[] }
+  /** Set algebra of the set with itself (another model's set may be in another Cluster slot). */
+  | { m: 'aunion' | 'aintersect' | 'adifference' | 'aunionUpdate' | 'aintersectUpdate' | 'adifferenceUpdate' };
 
 export type PqOp =
   | { m: 'apush'; v: string; p: number }

@@ -120,6 +120,14 @@ async function setOp(h: Session, op: SetOp, popped: (string | null)[]): Promise<
     case 'add': s.add(op.x); return undefined;
     case 'delete': return s.delete(op.x);
     case 'clear': s.clear(); return undefined;
+    case 'amembers': return s.amembers();
+    case 'aaddMany': await s.aaddMany(op.xs); return undefined;
+    case 'aunion': return s.aunion(s);
+    case 'aintersect': return s.aintersect(s);
+    case 'adifference': return s.adifference(s);
+    case 'aunionUpdate': await s.aunionUpdate(s); return undefined;
+    case 'aintersectUpdate': await s.aintersectUpdate(s); return undefined;
+    case 'adifferenceUpdate': await s.adifferenceUpdate(s); return undefined;
   }
 }
 

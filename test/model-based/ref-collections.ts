@@ -206,6 +206,35 @@ export function refSet(ref: Ref, pk: Pk, op: SetOp): unknown {
     case 'clear': local.clear(); ref.queueOnly(pk, U | E, clear); return undefined;
     case 'acontains': return ref.script(pk, R, false, (c) => { const has = c.s.seen.has(op.x); c.refresh(); return has; });
     case 'asize': return ref.script(pk, R, false, (c) => { const n = c.s.seen.size; c.refresh(); return n; });
+    case 'amembers': {
+      const r = ref.script(pk, R, false, (c) => { const m = new Set(c.s.seen); c.refresh(); return m; }) as Set<string>;
+      local.clear();
+      for (const x of r) local.add(x);
+      return r;
+    }
+    case 'aaddMany': // nothing to add: nothing is sent
+      if (op.xs.length > 0) ref.script(pk, U | A, true, (c) => { for (const x of op.xs) c.s.seen.add(x); c.afterWrite(3); });
+      for (const x of op.xs) local.add(x);
+      return undefined;
+    case 'aunion': case 'aintersect': case 'adifference':
+      return ref.script(pk, R, false, (c) => {
+        const stored = c.s.seen; // KeyNotFound when the model is not stored
+        const r = op.m === 'adifference' ? new Set<string>() : new Set(stored);
+        c.refresh();
+        return r;
+      });
+    case 'aunionUpdate': case 'aintersectUpdate': case 'adifferenceUpdate': { // *STORE rewrites the key: its TTL goes
+      const groups = op.m === 'aunionUpdate' ? U | A : U | E;
+      const r = ref.script(pk, groups, false, (c) => {
+        if (op.m === 'adifferenceUpdate') c.s.seen = new Set();
+        c.rewritten(3);
+        c.afterWrite(3);
+        return new Set(c.s.seen);
+      }) as Set<string>;
+      local.clear();
+      for (const x of r) local.add(x);
+      return undefined;
+    }
   }
 }
 
