@@ -114,6 +114,7 @@ export function align(got: unknown, want: unknown): unknown {
     return Math.abs(got - want) <= 4 * Number.EPSILON * Math.max(Math.abs(got), Math.abs(want)) ? want : got;
   }
   if (Array.isArray(got) && Array.isArray(want)) return got.map((g, i) => align(g, want[i]));
+  if (got instanceof Set || got instanceof Map) return got; // no numbers to align in their members
   if (got && want && typeof got === 'object' && typeof want === 'object' && !Array.isArray(got)) {
     return Object.fromEntries(Object.entries(got).map(([k, v]) => [k, align(v, (want as Record<string, unknown>)[k])]));
   }
