@@ -51,6 +51,8 @@ export function at(where: Where): string {
 export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = boolean> {
   declare readonly __types?: { value: V; handle: H; input: I; required: R };
   readonly #validate: ValidateFunction | undefined;
+  /** The codec's plain check (null too when optional): true proves `#validate` would pass. */
+  readonly #accepts: ((plain: unknown) => boolean) | undefined;
   #encodedDefault: string | undefined;
 
   constructor(
@@ -64,7 +66,19 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
     if (codec) {
       const base = codec.schema;
       this.#validate = compile(options.optional ? { anyOf: [base, { type: 'null' }] } : base);
+      const accepts = codec.accepts;
+      this.#accepts = options.optional ? (p) => p === null || accepts(p) : accepts;
+    } else {
+      this.#accepts = undefined;
     }
+  }
+
+  /**
+   * Whether a plain value passes the field's JSON Schema: the codec's plain check, and ajv only
+   * when that says no (ajv's verdict then stands, and its errors name the failure).
+   */
+  #valid(plain: unknown): boolean {
+    return this.#accepts!(plain) || this.#validate!(plain);
   }
 
   get optional(): boolean {
@@ -85,7 +99,7 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
   toPlain(where: Where, value: unknown): unknown {
     if (value === null && this.optional) return null;
     const plain = value === null ? WRONG_TYPE : this.codec!.toPlain(value);
-    if (plain === WRONG_TYPE || !this.#validate!(plain)) {
+    if (plain === WRONG_TYPE || !this.#valid(plain)) {
       const why = plain === WRONG_TYPE ? `wrong type for a ${this.kind}` : firstError(this.#validate!);
       throw new ValidationError(`${at(where)}: ${why}, got ${show(value)}`);
     }
@@ -121,7 +135,7 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
     } catch {
       return { ok: false, why: `not JSON: ${show(raw)}` };
     }
-    if (!this.#validate!(plain)) return { ok: false, why: `${firstError(this.#validate!)}: ${show(raw)}` };
+    if (!this.#valid(plain)) return { ok: false, why: `${firstError(this.#validate!)}: ${show(raw)}` };
     return { ok: true, value: (plain === null ? null : this.codec!.fromPlain(plain)) as V };
   }
 
@@ -136,7 +150,7 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
     } catch {
       throw new CorruptedModelError(`${key} field "${path}": not JSON: ${show(raw)}`);
     }
-    if (!this.#validate!(plain)) throw new CorruptedModelError(`${key} field "${path}": ${firstError(this.#validate!)}: ${show(raw)}`);
+    if (!this.#valid(plain)) throw new CorruptedModelError(`${key} field "${path}": ${firstError(this.#validate!)}: ${show(raw)}`);
     return (plain === null ? null : this.codec!.fromPlain(plain)) as V;
   }
 
