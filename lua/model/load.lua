@@ -15,13 +15,17 @@ TTL          rule 1 (rule 7: reads refresh when READ or FETCH meets the mask)
 ]]
 --@include ttl
 --@include collections
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local reply = {}
 local at
 if ARGV[4] == '*' then
-  reply[1] = redis.call('HGETALL', KEYS[1])
+  -- Redis deletes a hash when its last field goes: HGETALL is empty exactly when the model is
+  -- not stored (no EXISTS needed).
+  local all = redis.call('HGETALL', KEYS[1])
+  if #all == 0 then return false end
+  reply[1] = all
   at = 5
 else
+  if redis.call('EXISTS', KEYS[1]) == 0 then return false end
   local n = tonumber(ARGV[4])
   if n > 0 then reply[1] = redis.call('HMGET', KEYS[1], unpack(ARGV, 5, 4 + n)) else reply[1] = {} end
   at = 5 + n
