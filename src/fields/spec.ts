@@ -53,6 +53,8 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
   readonly #validate: ValidateFunction | undefined;
   /** The codec's plain check (null too when optional): true proves `#validate` would pass. */
   readonly #accepts: ((plain: unknown) => boolean) | undefined;
+  /** str, int, float, bool, enum: a checked value stays valid (encodeLocal). */
+  readonly #immutable: boolean;
   #encodedDefault: string | undefined;
 
   constructor(
@@ -63,6 +65,7 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
     /** A collection's item spec, or a nested model's class. */
     readonly ref?: unknown,
   ) {
+    this.#immutable = IMMUTABLE.has(kind);
     if (codec) {
       const base = codec.schema;
       this.#validate = compile(options.optional ? { anyOf: [base, { type: 'null' }] } : base);
@@ -118,8 +121,8 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
    * aupdate, a load) and cannot have changed since, so it is not checked again; a value that can
    * be changed in place (json, bytes, datetime) is.
    */
-  encodeLocal(where: Where, value: unknown): string {
-    return IMMUTABLE.has(this.kind) ? JSON.stringify(value) : this.encode(where, value);
+  encodeLocal(key: string, path: string, value: unknown): string {
+    return this.#immutable ? JSON.stringify(value) : this.encode({ model: key, path }, value);
   }
 
   /** Runtime value → the text stored in the hash. */

@@ -161,7 +161,7 @@ export class AtomicRedisModel {
       await core.saveField(core.prefix.slice(0, -1));
       return this;
     }
-    await core.runMethod('AtomicRedisModel.asave', core.savePayload());
+    await core.save();
     return this;
   }
 

@@ -11,7 +11,7 @@ import { keyPrefixOf, masters } from '../runtime/client.js';
 import type { Settled } from '../runtime/scripts.js';
 import { perform, performMany } from '../ops/run.js';
 import { AtomicRedisModel, callFor, clientOf, coreOfModel, type Bind, type ModelStatic } from './base.js';
-import { decodeModel, encodePayload, loadArgs } from './storage.js';
+import { decodeModel, loadArgs } from './storage.js';
 import { preferSubclass } from './registry.js';
 
 export interface FindOptions {
@@ -103,16 +103,14 @@ export function exists(cls: ModelStatic, method: 'AtomicRedisModel.aexists' | 'm
 
 /** Saves many models of one class with CREATE semantics, in one pipeline per node (queued inside apipeline). */
 export async function insertMany(cls: ModelStatic, method: 'AtomicRedisModel.ainsert' | 'module.ainsert', models: readonly AtomicRedisModel[]): Promise<void> {
-  const schema = cls.schema;
-  const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
-  const calls = models.map((m) => {
+  const cores = models.map((m) => {
     if (!(m instanceof (cls as unknown as typeof AtomicRedisModel))) {
       throw new ValidationError(`${cls.modelName}.ainsert: ${show(m)} is not a ${cls.modelName}`);
     }
-    const key = m.key;
-    return callFor(cls, method, key, encodePayload(schema, key, m.toJSON(), schema.leaves, written));
+    return coreOfModel(m);
   });
-  for (const s of await performMany(clientOf(cls), method, calls, models.map(coreOfModel))) unwrap(s);
+  const calls = cores.map((core) => core.saveCall(method));
+  for (const s of await performMany(clientOf(cls), method, calls, cores)) unwrap(s);
 }
 
 export interface DeleteResult {

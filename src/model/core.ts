@@ -11,10 +11,11 @@ import { inPipeline, type ReadBack, type Reloadable } from '../runtime/pipeline.
 import { perform } from '../ops/run.js';
 import type { ScriptCall } from '../runtime/scripts.js';
 import type { MethodName, ResultOf } from '../ops/table.js';
-import { callFor, clientOf, keysOf, type ModelStatic } from './calls.js';
+import { callFor, callWith, clientOf, headArgs, keysOf, type ModelStatic } from './calls.js';
+import type { AnyCollection } from '../fields/collection.js';
 import { readBackOf } from './read-back.js';
 import type { Leaf } from './schema.js';
-import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, type Tree } from './storage.js';
+import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, luaKind, type Tree } from './storage.js';
 
 // Fields are `declare`d and assigned in the constructor: an emitted class field is a define per
 // instance, which showed in profiles of afind (one core per model built).
@@ -74,7 +75,13 @@ export class ModelCore implements FieldOwner, Reloadable {
 
   runMethod<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>): Promise<ResultOf<N>> {
     const root = this.root;
-    return perform(clientOf(root.cls), method, callFor(root.cls, method, root.key, extra, (root.keys ??= keysOf(root.cls.schema, root.key))), local, root);
+    return perform(clientOf(root.cls), method, callFor(root.cls, method, root.key, extra, root.allKeys()), local, root);
+  }
+
+  /** Every key of the root model (keysOf), made once. */
+  allKeys(): readonly string[] {
+    const root = this.root;
+    return (root.keys ??= keysOf(root.cls.schema, root.key));
   }
 
   queueMethod(method: MethodName, extra: readonly string[]): void {
@@ -127,18 +134,48 @@ export class ModelCore implements FieldOwner, Reloadable {
     for (const l of leaves) this.fieldAt(l.path).setLocal(getPath(tree, l.path));
   }
 
-  /** The payload of asave: every field of the root model (never a priority queue). */
-  savePayload(): string[] {
+  /**
+   * The ARGV of asave (ainsert: the same with its own groups): the head, then the write payload
+   * of every field, encoded straight from the handles (no tree of values, no copy of the
+   * payload); a priority queue is never written ('keep').
+   */
+  saveArgs(method: MethodName): string[] {
     const root = this.root;
     const schema = root.cls.schema;
-    const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
-    return encodePayload(schema, root.key, root.toJSON(), schema.leaves, written);
+    const key = root.key;
+    const handles = root.handles;
+    const { leaves, collections, leafHandle, collectionHandle } = schema;
+    const args = headArgs(root.cls, method);
+    let tree: Tree | undefined; // the values of nested models, read once through toJSON
+    const valueOf = (h: number, path: string) => (h >= 0 ? handles[h]!.toJSON() : getPath((tree ??= root.toJSON()), path));
+    args.push(String(leaves.length));
+    for (let i = 0; i < leaves.length; i += 1) {
+      const l = leaves[i]!;
+      args.push(l.path, l.spec.encodeLocal(key, l.path, valueOf(leafHandle[i]!, l.path)));
+    }
+    for (let i = 0; i < collections.length; i += 1) {
+      const c = collections[i]!;
+      if (c.spec.kind === 'pq') {
+        args.push('keep', '0');
+        continue;
+      }
+      const items = (c.spec as AnyCollection).encodeItems({ model: key, path: c.path }, valueOf(collectionHandle[i]!, c.path));
+      args.push(luaKind(c), String(items.length));
+      for (let j = 0; j < items.length; j += 1) args.push(items[j]!);
+    }
+    return args;
   }
 
-  /** The script call of asave for the root model (a lock's fenced save runs it). */
-  saveCall(): ScriptCall {
+  /** The script call that writes the whole root model: asave (a lock's fenced save runs it), ainsert. */
+  saveCall(method: MethodName = 'AtomicRedisModel.asave'): ScriptCall {
     const root = this.root;
-    return callFor(root.cls, 'AtomicRedisModel.asave', root.key, root.savePayload());
+    return callWith(root.cls, method, root.key, root.saveArgs(method), root.allKeys());
+  }
+
+  /** Runs (or queues) asave of the root model. */
+  save(): Promise<unknown> {
+    const root = this.root;
+    return perform(clientOf(root.cls), 'AtomicRedisModel.asave', root.saveCall(), undefined, root);
   }
 
   /** Reloads the whole root model in place. READ. `KeyNotFound` if it is not stored. */

@@ -38,7 +38,7 @@ export function setPath(tree: Tree, path: string, value: unknown): void {
  */
 export function encodePayload(schema: ModelSchema, key: string, tree: Tree, leaves: readonly Leaf[], written: readonly Leaf[]): string[] {
   const out: string[] = [String(leaves.length)];
-  for (const l of leaves) out.push(l.path, l.spec.encodeLocal({ model: key, path: l.path }, getPath(tree, l.path)));
+  for (const l of leaves) out.push(l.path, l.spec.encodeLocal(key, l.path, getPath(tree, l.path)));
   for (const c of schema.collections) {
     // A priority queue is never written from a local value (it has none): always 'keep'.
     if (!written.includes(c) || c.spec.kind === 'pq') {
