@@ -34,6 +34,9 @@ export type Nullable<T, O> = O extends { optional: true } ? T | null : T;
 /** Whether a constructor must be given this field. */
 export type Required<O> = O extends { optional: true } ? false : O extends { default: unknown } ? false : true;
 
+/** What FieldSpec.decodeOr answers for a stored text that does not decode or validate. */
+export const INVALID: unique symbol = Symbol('invalid stored value');
+
 /** Where a value is checked, for error messages: `Session:{u1}.visits`. */
 export interface Where {
   readonly model: string;
@@ -147,14 +150,27 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
    * same text as decode's `why`): the path of every model read, without a result object.
    */
   decodeAt(key: string, path: string, raw: string): V {
+    const v = this.decodeOr(raw);
+    if (v === INVALID) throw new CorruptedModelError(`${key} field "${path}": ${this.whyInvalid(raw)}`);
+    return v;
+  }
+
+  /** Stored text → runtime value, or INVALID when it does not decode or validate (whyInvalid tells why). */
+  decodeOr(raw: string): V | typeof INVALID {
     let plain: unknown;
     try {
       plain = JSON.parse(raw);
     } catch {
-      throw new CorruptedModelError(`${key} field "${path}": not JSON: ${show(raw)}`);
+      return INVALID;
     }
-    if (!this.#valid(plain)) throw new CorruptedModelError(`${key} field "${path}": ${firstError(this.#validate!)}: ${show(raw)}`);
+    if (!this.#valid(plain)) return INVALID;
     return (plain === null ? null : this.codec!.fromPlain(plain)) as V;
+  }
+
+  /** Why decodeOr refused a stored text: decode's `why`. */
+  whyInvalid(raw: string): string {
+    const r = this.decode(raw);
+    return r.ok ? 'invalid' : r.why;
   }
 
   /** The stored text of the default, for scripts working on a record that predates the field. */

@@ -11,7 +11,8 @@ import { keyPrefixOf, masters } from '../runtime/client.js';
 import type { Settled } from '../runtime/scripts.js';
 import { perform, performMany } from '../ops/run.js';
 import { AtomicRedisModel, callFor, clientOf, coreOfModel, type Bind, type ModelStatic } from './base.js';
-import { decodeModel, loadArgs } from './storage.js';
+import { decodeModel, loadAllArgs } from './storage.js';
+import { callWith, headArgs } from './calls.js';
 import { preferSubclass } from './registry.js';
 
 export interface FindOptions {
@@ -42,15 +43,17 @@ function build<M extends AtomicRedisModel>(cls: ModelStatic<M>, key: string, rep
 
 export async function getOne<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keyOrPk: string): Promise<M> {
   const key = resolveKey(cls, keyOrPk);
-  const reply = (await perform(clientOf(cls), method, callFor(cls, method, key, loadArgs(cls.schema, '*', '*')))) as unknown[] | null;
+  const reply = (await perform(clientOf(cls), method, callFor(cls, method, key, loadAllArgs(cls.schema)))) as unknown[] | null;
   if (!reply) throw new KeyNotFound(`${key} ${method}: the model is not stored`);
   return build(cls, key, reply);
 }
 
 /** Loads many keys of one class in one pipeline; null for a missing key when skipMissing. */
 export async function getMany<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keys: readonly string[], skipMissing: boolean): Promise<(M | null)[]> {
-  const args = loadArgs(cls.schema, '*', '*');
-  const settled = await performMany(clientOf(cls), method, keys.map((k) => callFor(cls, method, k, args)));
+  // one ARGV for every call (they differ by their keys only)
+  const args = headArgs(cls, method);
+  for (const a of loadAllArgs(cls.schema)) args.push(a);
+  const settled = await performMany(clientOf(cls), method, keys.map((k) => callWith(cls, method, k, args)));
   return settled.map((s, i) => {
     const key = keys[i]!;
     const reply = unwrap(s) as unknown[] | null;

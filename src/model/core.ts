@@ -15,7 +15,7 @@ import { callFor, callWith, clientOf, headArgs, keysOf, type ModelStatic } from 
 import type { AnyCollection } from '../fields/collection.js';
 import { readBackOf } from './read-back.js';
 import type { Leaf } from './schema.js';
-import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, luaKind, type Tree } from './storage.js';
+import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadAllArgs, loadArgs, luaKind, type Tree } from './storage.js';
 
 // Fields are `declare`d and assigned in the constructor: an emitted class field is a define per
 // instance, which showed in profiles of afind (one core per model built).
@@ -182,7 +182,7 @@ export class ModelCore implements FieldOwner, Reloadable {
   async loadWhole(): Promise<void> {
     const root = this.root;
     const schema = root.cls.schema;
-    const reply = (await root.runMethod('AtomicRedisModel.aload', loadArgs(schema, '*', '*'))) as unknown[] | null;
+    const reply = (await root.runMethod('AtomicRedisModel.aload', loadAllArgs(schema))) as unknown[] | null;
     if (!reply) throw new KeyNotFound(`${root.key} AtomicRedisModel.aload: the model is not stored`);
     root.applyTree(decodeModel(schema, root.key, reply), [...schema.leaves, ...schema.collections]);
   }

@@ -106,6 +106,18 @@ export function loadArgs(schema: ModelSchema, leaves: readonly Leaf[] | '*', rea
   return [...head, ...schema.collections.map((c) => (reads(c) ? luaKind(c) : 'skip'))];
 }
 
+const loadAll = new WeakMap<ModelSchema, readonly string[]>();
+
+/** loadArgs(schema, '*', '*'), made once per schema (every aget, afind, aload sends it). */
+export function loadAllArgs(schema: ModelSchema): readonly string[] {
+  let args = loadAll.get(schema);
+  if (!args) {
+    args = Object.freeze(loadArgs(schema, '*', '*'));
+    loadAll.set(schema, args);
+  }
+  return args;
+}
+
 /** The Redis type a collection field is stored as, named as lua/includes/collections.lua names it. */
 export function luaKind(c: Leaf): string {
   return ({ list: 'list', dict: 'hash', set: 'set', pq: 'zset' } as Record<string, string>)[c.spec.kind]!;
