@@ -21,8 +21,14 @@ import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, l
 // instance, which showed in profiles of afind (one core per model built).
 export class ModelCore implements FieldOwner, Reloadable {
   declare readonly root: ModelCore;
-  /** The field handles (nested model instances too), in the order of the schema's `names`. */
-  declare readonly handles: FieldHandle[];
+  /**
+   * The field handles (nested model instances too), in the order of the schema's `names`. A
+   * nested model's is made with the instance; a scalar's or a collection's at its first use
+   * (handle(i)): until then its value waits in `values`.
+   */
+  declare readonly handles: (FieldHandle | undefined)[];
+  /** The (checked or trusted) values of the handles not made yet, at the same indexes. */
+  declare readonly values: unknown[];
   /** The cores of the nested models among the handles, at the same indexes (none: undefined). */
   declare nested: ModelCore[] | undefined;
   /** The instance this core belongs to. */
@@ -40,6 +46,7 @@ export class ModelCore implements FieldOwner, Reloadable {
   constructor(model: object, cls: ModelStatic, pk: string, prefix: string, root: ModelCore | null) {
     this.root = root ?? this;
     this.handles = [];
+    this.values = [];
     this.model = model;
     this.cls = cls;
     this.pk = pk;
@@ -66,9 +73,32 @@ export class ModelCore implements FieldOwner, Reloadable {
   toJSON(): Tree {
     const out: Tree = {};
     const names = this.cls.schema.names;
-    const handles = this.handles;
-    for (let i = 0; i < handles.length; i += 1) out[names[i]!] = handles[i]!.toJSON();
+    for (let i = 0; i < names.length; i += 1) out[names[i]!] = this.plainAt(i);
     return out;
+  }
+
+  /** The handle of field i (by the schema's `names`), made now if it was not yet. */
+  handle(i: number): FieldHandle {
+    return this.handles[i] ?? this.makeHandle(i);
+  }
+
+  private makeHandle(i: number): FieldHandle {
+    const schema = this.cls.schema;
+    const spec = schema.specs[i]!;
+    const h = spec.make(this.root, this.prefix + schema.names[i]!, spec, this.values[i]);
+    this.values[i] = undefined;
+    this.handles[i] = h;
+    return h;
+  }
+
+  /**
+   * What handle(i).toJSON() answers. A scalar's handle answers its value itself, so a scalar
+   * not used yet is not made for it; a collection's answers a copy, made by its handle.
+   */
+  plainAt(i: number): unknown {
+    const h = this.handles[i];
+    if (h !== undefined) return h.toJSON();
+    return this.cls.schema.specs[i]!.codec ? this.values[i] : this.makeHandle(i).toJSON();
   }
 
   // ---- FieldOwner ----
@@ -124,14 +154,21 @@ export class ModelCore implements FieldOwner, Reloadable {
     const dot = path.indexOf('.');
     const head = dot < 0 ? path : path.slice(0, dot);
     const i = this.cls.schema.indexOf.get(head);
-    const f = i === undefined ? undefined : this.handles[i];
+    const f = i === undefined ? undefined : this.handle(i);
     if (!f) throw new ValidationError(`${this.modelName}: no field ${show(path)}`);
     return dot < 0 ? f : this.nested![i!]!.fieldAt(path.slice(dot + 1));
   }
 
   /** Sets the local values of the given leaves from a trusted tree. */
   applyTree(tree: Tree, leaves: readonly Leaf[]): void {
-    for (const l of leaves) this.fieldAt(l.path).setLocal(getPath(tree, l.path));
+    const schema = this.cls.schema;
+    for (const l of leaves) {
+      const v = getPath(tree, l.path);
+      const i = schema.indexOf.get(l.path); // a top-level field (a dotted path is not a name)
+      // a scalar whose handle is not made yet: its value waits in `values` (setLocal's effect)
+      if (i !== undefined && this.handles[i] === undefined && schema.specs[i]!.codec) this.values[i] = v;
+      else this.fieldAt(l.path).setLocal(v);
+    }
   }
 
   /**
@@ -143,11 +180,10 @@ export class ModelCore implements FieldOwner, Reloadable {
     const root = this.root;
     const schema = root.cls.schema;
     const key = root.key;
-    const handles = root.handles;
     const { leaves, collections, leafHandle, collectionHandle } = schema;
     const args = headArgs(root.cls, method);
     let tree: Tree | undefined; // the values of nested models, read once through toJSON
-    const valueOf = (h: number, path: string) => (h >= 0 ? handles[h]!.toJSON() : getPath((tree ??= root.toJSON()), path));
+    const valueOf = (h: number, path: string) => (h >= 0 ? root.plainAt(h) : getPath((tree ??= root.toJSON()), path));
     args.push(String(leaves.length));
     for (let i = 0; i < leaves.length; i += 1) {
       const l = leaves[i]!;
