@@ -16,14 +16,20 @@ local function rapyer_after_write(key)
 end
 
 -- Runs `cmd key v[first] .. v[last]` in chunks that stay below Lua's stack limit (4000 is even,
--- so pairs never split across chunks when first..last holds pairs).
+-- so pairs never split across chunks when first..last holds pairs). Returns the last chunk's
+-- reply (RPUSH: the list's length after it; nil when there was nothing to run) and the sum of
+-- the replies (ZADD, SADD: the members added).
 local function rapyer_push(cmd, key, v, first, last)
   local i = first
+  local reply
+  local total = 0
   while i <= last do
     local j = math.min(i + 3999, last)
-    redis.call(cmd, key, unpack(v, i, j))
+    reply = redis.call(cmd, key, unpack(v, i, j))
+    total = total + reply
     i = j + 1
   end
+  return reply, total
 end
 
 -- A Python index against a length n: negative counts from the end. Returns nil when out of range.

@@ -9,7 +9,8 @@
 local function rapyer_refresh(created)
   local ttl = ARGV[3]
   if ttl == '' then return false end
-  if not created and bit.band(tonumber(ARGV[1]), tonumber(ARGV[2])) == 0 then return false end
+  -- bit.band converts the two decimal strings itself (two tonumber calls fewer, ~0.1 us).
+  if not created and bit.band(ARGV[1], ARGV[2]) == 0 then return false end
   for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
   return true
 end

@@ -14,6 +14,7 @@ TTL          rule 1; else rule 4 when the push (re)created the list's key
 --@include collection-op
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local key = rapyer_target()
-rapyer_push('RPUSH', key, ARGV, 5, #ARGV)
+-- RPUSH answers the new length (LLEN only when nothing was pushed)
+local n = rapyer_push('RPUSH', key, ARGV, 5, #ARGV)
 rapyer_after_write(key)
-return redis.call('LLEN', key)
+return n or redis.call('LLEN', key)

@@ -16,7 +16,15 @@ TTL          rule 1 (rule 7: reads refresh when READ or FETCH meets the mask)
 --@include ttl
 --@include collections
 --@include load
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local reply = rapyer_load(4)
+local reply
+if ARGV[4] == '*' then
+  -- Redis deletes a hash when its last field goes: HGETALL is empty exactly when the model is
+  -- not stored (no EXISTS needed; the collections it read are then empty too).
+  reply = rapyer_load(4)
+  if #reply[1] == 0 then return false end
+else
+  if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+  reply = rapyer_load(4)
+end
 rapyer_refresh(false)
 return reply

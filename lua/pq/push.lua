@@ -15,7 +15,7 @@ TTL          rule 1; else rule 4 when the push (re)created the queue's key
 --@include collection-op
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local key = rapyer_target()
-local before = redis.call('ZCARD', key)
-rapyer_push('ZADD', key, ARGV, 5, #ARGV)
+-- ZADD answers how many members it added (a member given again in a later chunk counts once)
+local _, added = rapyer_push('ZADD', key, ARGV, 5, #ARGV)
 rapyer_after_write(key)
-return redis.call('ZCARD', key) - before
+return added

@@ -6,7 +6,7 @@
  * list, a dict in a hash (dict keys are the raw hash fields), a set in a set, a priority queue
  * in a sorted set. Every item is stored as the same JSON text as a scalar of the inner kind.
  */
-import { FieldSpec, at, type AnyField, type CollectionKind, type MakeHandle, type Where } from './spec.js';
+import { FieldSpec, INVALID, at, type AnyField, type CollectionKind, type MakeHandle, type Where } from './spec.js';
 import type { FieldOwner } from './base.js';
 import type { MethodName, ResultOf } from '../ops/table.js';
 import { collectionKey } from '../keys.js';
@@ -57,9 +57,10 @@ export class CollectionSpec<V = unknown, H = unknown, I = unknown> extends Field
 
   /** One stored text → item; CorruptedModelError naming the key and the field when it is invalid. */
   decodeItem(where: Where, index: string | number, raw: Raw): unknown {
-    const r = this.item.decode(String(raw));
-    if (!r.ok) throw new CorruptedModelError(`${at(itemWhere(where, index))}: stored item ${r.why}`);
-    return r.value;
+    const text = String(raw);
+    const v = this.item.decodeOr(text); // no result object per item
+    if (v === INVALID) throw new CorruptedModelError(`${at(itemWhere(where, index))}: stored item ${this.item.whyInvalid(text)}`);
+    return v;
   }
 
   /**

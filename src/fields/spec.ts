@@ -34,6 +34,9 @@ export type Nullable<T, O> = O extends { optional: true } ? T | null : T;
 /** Whether a constructor must be given this field. */
 export type Required<O> = O extends { optional: true } ? false : O extends { default: unknown } ? false : true;
 
+/** What FieldSpec.decodeOr answers for a stored text that does not decode or validate. */
+export const INVALID: unique symbol = Symbol('invalid stored value');
+
 /** Where a value is checked, for error messages: `Session:{u1}.visits`. */
 export interface Where {
   readonly model: string;
@@ -51,6 +54,10 @@ export function at(where: Where): string {
 export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = boolean> {
   declare readonly __types?: { value: V; handle: H; input: I; required: R };
   readonly #validate: ValidateFunction | undefined;
+  /** The codec's plain check (null too when optional): true proves `#validate` would pass. */
+  readonly #accepts: ((plain: unknown) => boolean) | undefined;
+  /** str, int, float, bool, enum: a checked value stays valid (encodeLocal). */
+  readonly #immutable: boolean;
   #encodedDefault: string | undefined;
 
   constructor(
@@ -61,10 +68,23 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
     /** A collection's item spec, or a nested model's class. */
     readonly ref?: unknown,
   ) {
+    this.#immutable = IMMUTABLE.has(kind);
     if (codec) {
       const base = codec.schema;
       this.#validate = compile(options.optional ? { anyOf: [base, { type: 'null' }] } : base);
+      const accepts = codec.accepts;
+      this.#accepts = options.optional ? (p) => p === null || accepts(p) : accepts;
+    } else {
+      this.#accepts = undefined;
     }
+  }
+
+  /**
+   * Whether a plain value passes the field's JSON Schema: the codec's plain check, and ajv only
+   * when that says no (ajv's verdict then stands, and its errors name the failure).
+   */
+  #valid(plain: unknown): boolean {
+    return this.#accepts!(plain) || this.#validate!(plain);
   }
 
   get optional(): boolean {
@@ -85,7 +105,7 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
   toPlain(where: Where, value: unknown): unknown {
     if (value === null && this.optional) return null;
     const plain = value === null ? WRONG_TYPE : this.codec!.toPlain(value);
-    if (plain === WRONG_TYPE || !this.#validate!(plain)) {
+    if (plain === WRONG_TYPE || !this.#valid(plain)) {
       const why = plain === WRONG_TYPE ? `wrong type for a ${this.kind}` : firstError(this.#validate!);
       throw new ValidationError(`${at(where)}: ${why}, got ${show(value)}`);
     }
@@ -104,8 +124,8 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
    * aupdate, a load) and cannot have changed since, so it is not checked again; a value that can
    * be changed in place (json, bytes, datetime) is.
    */
-  encodeLocal(where: Where, value: unknown): string {
-    return IMMUTABLE.has(this.kind) ? JSON.stringify(value) : this.encode(where, value);
+  encodeLocal(key: string, path: string, value: unknown): string {
+    return this.#immutable ? JSON.stringify(value) : this.encode({ model: key, path }, value);
   }
 
   /** Runtime value → the text stored in the hash. */
@@ -121,7 +141,7 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
     } catch {
       return { ok: false, why: `not JSON: ${show(raw)}` };
     }
-    if (!this.#validate!(plain)) return { ok: false, why: `${firstError(this.#validate!)}: ${show(raw)}` };
+    if (!this.#valid(plain)) return { ok: false, why: `${firstError(this.#validate!)}: ${show(raw)}` };
     return { ok: true, value: (plain === null ? null : this.codec!.fromPlain(plain)) as V };
   }
 
@@ -130,14 +150,27 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
    * same text as decode's `why`): the path of every model read, without a result object.
    */
   decodeAt(key: string, path: string, raw: string): V {
+    const v = this.decodeOr(raw);
+    if (v === INVALID) throw new CorruptedModelError(`${key} field "${path}": ${this.whyInvalid(raw)}`);
+    return v;
+  }
+
+  /** Stored text → runtime value, or INVALID when it does not decode or validate (whyInvalid tells why). */
+  decodeOr(raw: string): V | typeof INVALID {
     let plain: unknown;
     try {
       plain = JSON.parse(raw);
     } catch {
-      throw new CorruptedModelError(`${key} field "${path}": not JSON: ${show(raw)}`);
+      return INVALID;
     }
-    if (!this.#validate!(plain)) throw new CorruptedModelError(`${key} field "${path}": ${firstError(this.#validate!)}: ${show(raw)}`);
+    if (!this.#valid(plain)) return INVALID;
     return (plain === null ? null : this.codec!.fromPlain(plain)) as V;
+  }
+
+  /** Why decodeOr refused a stored text: decode's `why`. */
+  whyInvalid(raw: string): string {
+    const r = this.decode(raw);
+    return r.ok ? 'invalid' : r.why;
   }
 
   /** The stored text of the default, for scripts working on a record that predates the field. */

@@ -66,18 +66,22 @@ export class AtomicRedisModel {
     this.#core = core;
     // The instance's fields are accessors on its class's prototype (defineModel), reading these.
     const { names, specs } = schema;
+    // Scalar and collection handles are made at their first use (ModelCore.handle): their
+    // values wait in the core until then.
     const handles = core.handles;
+    const pending = core.values;
     for (let i = 0; i < names.length; i += 1) {
       const name = names[i]!;
       const spec = specs[i]!;
-      const path = core.prefix + name;
       if (spec.kind === 'model') {
         // A nested model is a field of its parent too: its toJSON is what the parent reads.
-        const child = new (spec.ref as ModelStatic)(values[name] as never, { root: core.root, prefix: `${path}.`, trusted: true });
+        const child = new (spec.ref as ModelStatic)(values[name] as never, { root: core.root, prefix: `${core.prefix}${name}.`, trusted: true });
         (core.nested ??= [])[i] = readCore(child);
         handles.push(child as unknown as FieldHandle);
+        pending.push(undefined);
       } else {
-        handles.push(spec.make(core.root, path, spec, values[name]));
+        handles.push(undefined);
+        pending.push(values[name]);
       }
     }
   }
@@ -161,7 +165,7 @@ export class AtomicRedisModel {
       await core.saveField(core.prefix.slice(0, -1));
       return this;
     }
-    await core.runMethod('AtomicRedisModel.asave', core.savePayload());
+    await core.save();
     return this;
   }
 

@@ -33,12 +33,15 @@ export function keysOf(schema: ModelSchema, main: string): string[] {
   return [main, ...schema.collections.map((c) => collectionKey(main, c.path))];
 }
 
-/** The script call of an operation for one model of a class: groups, TTL arguments, then `extra`. */
-export function callFor(cls: ModelStatic, method: MethodName, main: string, extra: readonly string[], keys?: readonly string[]): ScriptCall {
-  const op = OPERATIONS[method];
+/** ARGV[1..3] of every script (groups, refreshTtl mask, TTL), in a new array the operation's own arguments are pushed to. */
+export function headArgs(cls: ModelStatic, method: MethodName): string[] {
   const [mask, ttl] = cls.Meta.ttlArgs();
-  const args = [op.groupsArg, mask, ttl];
-  for (let i = 0; i < extra.length; i += 1) args.push(extra[i]!); // no spread: extra may be huge
+  return [OPERATIONS[method].groupsArg, mask, ttl];
+}
+
+/** The script call of an operation whose whole ARGV (headArgs, then its own) is `args`. */
+export function callWith(cls: ModelStatic, method: MethodName, main: string, args: string[], keys?: readonly string[]): ScriptCall {
+  const op = OPERATIONS[method];
   return {
     script: op.script,
     keys: keys ?? keysOf(cls.schema, main),
@@ -46,6 +49,13 @@ export function callFor(cls: ModelStatic, method: MethodName, main: string, extr
     label: `${main} ${method}`,
     idempotent: op.idempotent,
   };
+}
+
+/** The script call of an operation for one model of a class: groups, TTL arguments, then `extra`. */
+export function callFor(cls: ModelStatic, method: MethodName, main: string, extra: readonly string[], keys?: readonly string[]): ScriptCall {
+  const args = headArgs(cls, method);
+  for (let i = 0; i < extra.length; i += 1) args.push(extra[i]!); // no spread: extra may be huge
+  return callWith(cls, method, main, args, keys);
 }
 
 export function clientOf(cls: ModelStatic): Client {

@@ -11,7 +11,8 @@ import { keyPrefixOf, masters } from '../runtime/client.js';
 import type { Settled } from '../runtime/scripts.js';
 import { perform, performMany } from '../ops/run.js';
 import { AtomicRedisModel, callFor, clientOf, coreOfModel, staticOf, type Bind, type ModelStatic } from './base.js';
-import { decodeModel, encodePayload, loadArgs } from './storage.js';
+import { decodeModel, loadAllArgs, loadArgs } from './storage.js';
+import { callWith, headArgs } from './calls.js';
 import { preferSubclass } from './registry.js';
 
 /** Options of afind / afindOne. */
@@ -43,15 +44,17 @@ function build<M extends AtomicRedisModel>(cls: ModelStatic<M>, key: string, rep
 
 export async function getOne<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keyOrPk: string): Promise<M> {
   const key = resolveKey(cls, keyOrPk);
-  const reply = (await perform(clientOf(cls), method, callFor(cls, method, key, loadArgs(cls.schema, '*', '*')))) as unknown[] | null;
+  const reply = (await perform(clientOf(cls), method, callFor(cls, method, key, loadAllArgs(cls.schema)))) as unknown[] | null;
   if (!reply) throw new KeyNotFound(`${key} ${method}: the model is not stored`);
   return build(cls, key, reply);
 }
 
 /** Loads many keys of one class in one pipeline; null for a missing key when skipMissing. */
 export async function getMany<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keys: readonly string[], skipMissing: boolean): Promise<(M | null)[]> {
-  const args = loadArgs(cls.schema, '*', '*');
-  const settled = await performMany(clientOf(cls), method, keys.map((k) => callFor(cls, method, k, args)));
+  // one ARGV for every call (they differ by their keys only)
+  const args = headArgs(cls, method);
+  for (const a of loadAllArgs(cls.schema)) args.push(a);
+  const settled = await performMany(clientOf(cls), method, keys.map((k) => callWith(cls, method, k, args)));
   return settled.map((s, i) => {
     const key = keys[i]!;
     const reply = unwrap(s) as unknown[] | null;
@@ -113,16 +116,14 @@ export function exists(cls: ModelStatic, method: 'AtomicRedisModel.aexists' | 'm
 
 /** Saves many models of one class with CREATE semantics, in one pipeline per node (queued inside apipeline). */
 export async function insertMany(cls: ModelStatic, method: 'AtomicRedisModel.ainsert' | 'module.ainsert', models: readonly AtomicRedisModel[]): Promise<void> {
-  const schema = cls.schema;
-  const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
-  const calls = models.map((m) => {
+  const cores = models.map((m) => {
     if (!(m instanceof (cls as unknown as typeof AtomicRedisModel))) {
       throw new ValidationError(`${cls.modelName}.ainsert: ${show(m)} is not a ${cls.modelName}`);
     }
-    const key = m.key;
-    return callFor(cls, method, key, encodePayload(schema, key, m.toJSON(), schema.leaves, written));
+    return coreOfModel(m);
   });
-  for (const s of await performMany(clientOf(cls), method, calls, models.map(coreOfModel))) unwrap(s);
+  const calls = cores.map((core) => core.saveCall(method));
+  for (const s of await performMany(clientOf(cls), method, calls, cores)) unwrap(s);
 }
 
 /** What agetOrCreate resolves to: the stored model, or the draft, now stored. */

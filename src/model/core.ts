@@ -13,17 +13,24 @@ import { inPipeline, type ReadBack, type Reloadable } from '../runtime/pipeline.
 import { perform } from '../ops/run.js';
 import type { ScriptCall } from '../runtime/scripts.js';
 import type { MethodName, ResultOf } from '../ops/table.js';
-import { callFor, clientOf, keysOf, type ModelStatic } from './calls.js';
+import { callFor, callWith, clientOf, headArgs, keysOf, type ModelStatic } from './calls.js';
+import type { AnyCollection } from '../fields/collection.js';
 import { readBackOf } from './read-back.js';
 import type { Leaf } from './schema.js';
-import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadArgs, type Tree } from './storage.js';
+import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadAllArgs, loadArgs, luaKind, type Tree } from './storage.js';
 
 // Fields are `declare`d and assigned in the constructor: an emitted class field is a define per
 // instance, which showed in profiles of afind (one core per model built).
 export class ModelCore implements FieldOwner, Reloadable {
   declare readonly root: ModelCore;
-  /** The field handles (nested model instances too), in the order of the schema's `names`. */
-  declare readonly handles: FieldHandle[];
+  /**
+   * The field handles (nested model instances too), in the order of the schema's `names`. A
+   * nested model's is made with the instance; a scalar's or a collection's at its first use
+   * (handle(i)): until then its value waits in `values`.
+   */
+  declare readonly handles: (FieldHandle | undefined)[];
+  /** The (checked or trusted) values of the handles not made yet, at the same indexes. */
+  declare readonly values: unknown[];
   /** The cores of the nested models among the handles, at the same indexes (none: undefined). */
   declare nested: ModelCore[] | undefined;
   /** The instance this core belongs to. */
@@ -41,6 +48,7 @@ export class ModelCore implements FieldOwner, Reloadable {
   constructor(model: object, cls: ModelStatic, pk: string, prefix: string, root: ModelCore | null) {
     this.root = root ?? this;
     this.handles = [];
+    this.values = [];
     this.model = model;
     this.cls = cls;
     this.pk = pk;
@@ -67,9 +75,32 @@ export class ModelCore implements FieldOwner, Reloadable {
   toJSON(): Tree {
     const out: Tree = {};
     const names = this.cls.schema.names;
-    const handles = this.handles;
-    for (let i = 0; i < handles.length; i += 1) out[names[i]!] = handles[i]!.toJSON();
+    for (let i = 0; i < names.length; i += 1) out[names[i]!] = this.plainAt(i);
     return out;
+  }
+
+  /** The handle of field i (by the schema's `names`), made now if it was not yet. */
+  handle(i: number): FieldHandle {
+    return this.handles[i] ?? this.makeHandle(i);
+  }
+
+  private makeHandle(i: number): FieldHandle {
+    const schema = this.cls.schema;
+    const spec = schema.specs[i]!;
+    const h = spec.make(this.root, this.prefix + schema.names[i]!, spec, this.values[i]);
+    this.values[i] = undefined;
+    this.handles[i] = h;
+    return h;
+  }
+
+  /**
+   * What handle(i).toJSON() answers. A scalar's handle answers its value itself, so a scalar
+   * not used yet is not made for it; a collection's answers a copy, made by its handle.
+   */
+  plainAt(i: number): unknown {
+    const h = this.handles[i];
+    if (h !== undefined) return h.toJSON();
+    return this.cls.schema.specs[i]!.codec ? this.values[i] : this.makeHandle(i).toJSON();
   }
 
   // ---- FieldOwner ----
@@ -77,7 +108,7 @@ export class ModelCore implements FieldOwner, Reloadable {
   runMethod<N extends MethodName>(method: N, extra: readonly string[], local?: () => ResultOf<N>, otherKeys?: readonly string[]): Promise<ResultOf<N>> {
     const root = this.root;
     const client = clientOf(root.cls);
-    let keys = (root.keys ??= keysOf(root.cls.schema, root.key));
+    let keys = root.allKeys();
     if (otherKeys && otherKeys.length > 0) {
       const slot = slotOf(client, root.key);
       const far = isCluster(client) ? otherKeys.find((k) => slotOf(client, k) !== slot) : undefined;
@@ -85,6 +116,12 @@ export class ModelCore implements FieldOwner, Reloadable {
       keys = [...keys, ...otherKeys];
     }
     return perform(client, method, callFor(root.cls, method, root.key, extra, keys), local, root);
+  }
+
+  /** Every key of the root model (keysOf), made once. */
+  allKeys(): readonly string[] {
+    const root = this.root;
+    return (root.keys ??= keysOf(root.cls.schema, root.key));
   }
 
   queueMethod(method: MethodName, extra: readonly string[]): void {
@@ -127,35 +164,80 @@ export class ModelCore implements FieldOwner, Reloadable {
     const dot = path.indexOf('.');
     const head = dot < 0 ? path : path.slice(0, dot);
     const i = this.cls.schema.indexOf.get(head);
-    const f = i === undefined ? undefined : this.handles[i];
+    const f = i === undefined ? undefined : this.handle(i);
     if (!f) throw new ValidationError(`${this.modelName}: no field ${show(path)}`);
     return dot < 0 ? f : this.nested![i!]!.fieldAt(path.slice(dot + 1));
   }
 
   /** Sets the local values of the given leaves from a trusted tree. */
   applyTree(tree: Tree, leaves: readonly Leaf[]): void {
-    for (const l of leaves) this.fieldAt(l.path).setLocal(getPath(tree, l.path));
+    const schema = this.cls.schema;
+    for (const l of leaves) {
+      const v = getPath(tree, l.path);
+      const i = schema.indexOf.get(l.path); // a top-level field (a dotted path is not a name)
+      // a scalar whose handle is not made yet: its value waits in `values` (setLocal's effect)
+      if (i !== undefined && this.handles[i] === undefined && schema.specs[i]!.codec) this.values[i] = v;
+      else this.fieldAt(l.path).setLocal(v);
+    }
   }
 
-  /** The payload of asave: every field of the root model (never a priority queue). */
+  /**
+   * The ARGV of asave (ainsert: the same with its own groups): the head, then the write payload
+   * of every field, encoded straight from the handles (no tree of values, no copy of the
+   * payload); a priority queue is never written ('keep').
+   */
+  saveArgs(method: MethodName): string[] {
+    return this.root.writePayload(headArgs(this.root.cls, method));
+  }
+
+  /** The write payload alone (includes/collections.lua): what asave writes, for other scripts. */
   savePayload(): string[] {
+    return this.root.writePayload([]);
+  }
+
+  /** Appends the write payload of every field of this (root) model to `args`. */
+  private writePayload(args: string[]): string[] {
     const root = this.root;
     const schema = root.cls.schema;
-    const written = schema.collections.filter((c) => c.spec.kind !== 'pq');
-    return encodePayload(schema, root.key, root.toJSON(), schema.leaves, written);
+    const key = root.key;
+    const { leaves, collections, leafHandle, collectionHandle } = schema;
+    let tree: Tree | undefined; // the values of nested models, read once through toJSON
+    const plainOf = (h: number, path: string) => (h >= 0 ? root.plainAt(h) : getPath((tree ??= root.toJSON()), path));
+    args.push(String(leaves.length));
+    for (let i = 0; i < leaves.length; i += 1) {
+      const l = leaves[i]!;
+      args.push(l.path, l.spec.encodeLocal(key, l.path, plainOf(leafHandle[i]!, l.path)));
+    }
+    for (let i = 0; i < collections.length; i += 1) {
+      const c = collections[i]!;
+      if (c.spec.kind === 'pq') {
+        args.push('keep', '0');
+        continue;
+      }
+      const items = (c.spec as AnyCollection).encodeItems({ model: key, path: c.path }, plainOf(collectionHandle[i]!, c.path));
+      args.push(luaKind(c), String(items.length));
+      for (let j = 0; j < items.length; j += 1) args.push(items[j]!);
+    }
+    return args;
   }
 
-  /** The script call of asave for the root model (a lock's fenced save runs it). */
-  saveCall(): ScriptCall {
+  /** The script call that writes the whole root model: asave (a lock's fenced save runs it), ainsert. */
+  saveCall(method: MethodName = 'AtomicRedisModel.asave'): ScriptCall {
     const root = this.root;
-    return callFor(root.cls, 'AtomicRedisModel.asave', root.key, root.savePayload());
+    return callWith(root.cls, method, root.key, root.saveArgs(method), root.allKeys());
+  }
+
+  /** Runs (or queues) asave of the root model. */
+  save(): Promise<unknown> {
+    const root = this.root;
+    return perform(clientOf(root.cls), 'AtomicRedisModel.asave', root.saveCall(), undefined, root);
   }
 
   /** Reloads the whole root model in place. READ. `KeyNotFound` if it is not stored. */
   async loadWhole(): Promise<void> {
     const root = this.root;
     const schema = root.cls.schema;
-    const reply = (await root.runMethod('AtomicRedisModel.aload', loadArgs(schema, '*', '*'))) as unknown[] | null;
+    const reply = (await root.runMethod('AtomicRedisModel.aload', loadAllArgs(schema))) as unknown[] | null;
     if (!reply) throw new KeyNotFound(`${root.key} AtomicRedisModel.aload: the model is not stored`);
     root.applyTree(decodeModel(schema, root.key, reply), [...schema.leaves, ...schema.collections]);
   }

@@ -90,10 +90,11 @@ export function defineModel<const S extends Shape>(name: string, shape: S, meta:
     static readonly Meta = Meta;
   };
   Object.defineProperty(Model, 'name', { value: name });
-  // One accessor per field, on the prototype: instances hold their handles in their core.
+  // One accessor per field, on the prototype: instances hold their handles in their core, which
+  // makes each at its first use.
   schema.names.forEach((field, i) => {
     Object.defineProperty(Model.prototype, field, {
-      get(this: AtomicRedisModel) { return coreOfModel(this).handles[i]; },
+      get(this: AtomicRedisModel) { return coreOfModel(this).handle(i); },
       enumerable: true,
     });
   });

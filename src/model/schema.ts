@@ -34,6 +34,9 @@ export class ModelSchema {
   readonly specs: readonly AnyField[];
   /** Field name → its position in `names`. */
   readonly indexOf: ReadonlyMap<string, number>;
+  /** For each leaf, then each collection: its handle's position in `names`, or -1 when it is inside a nested model. */
+  readonly leafHandle: readonly number[];
+  readonly collectionHandle: readonly number[];
 
   constructor(readonly name: string, readonly shape: Shape, reserved: ReadonlySet<string>) {
     let keyField: string | null = null;
@@ -60,6 +63,9 @@ export class ModelSchema {
     this.names = Object.keys(shape);
     this.specs = Object.values(shape);
     this.indexOf = new Map(this.names.map((n, i) => [n, i]));
+    const handleOf = (l: Leaf) => (l.path.includes('.') ? -1 : this.indexOf.get(l.path)!);
+    this.leafHandle = leaves.map(handleOf);
+    this.collectionHandle = collections.map(handleOf);
   }
 
   /** The leaves and collections at or under a dotted path. */

@@ -38,7 +38,7 @@ export function setPath(tree: Tree, path: string, value: unknown): void {
  */
 export function encodePayload(schema: ModelSchema, key: string, tree: Tree, leaves: readonly Leaf[], written: readonly Leaf[]): string[] {
   const out: string[] = [String(leaves.length)];
-  for (const l of leaves) out.push(l.path, l.spec.encodeLocal({ model: key, path: l.path }, getPath(tree, l.path)));
+  for (const l of leaves) out.push(l.path, l.spec.encodeLocal(key, l.path, getPath(tree, l.path)));
   for (const c of schema.collections) {
     // A priority queue is never written from a local value (it has none): always 'keep'.
     if (!written.includes(c) || c.spec.kind === 'pq') {
@@ -104,6 +104,18 @@ export function loadArgs(schema: ModelSchema, leaves: readonly Leaf[] | '*', rea
   // A priority queue has no local value: loads skip it (its methods read it).
   const reads = (c: Leaf) => c.spec.kind !== 'pq' && (read === '*' || read.includes(c));
   return [...head, ...schema.collections.map((c) => (reads(c) ? luaKind(c) : 'skip'))];
+}
+
+const loadAll = new WeakMap<ModelSchema, readonly string[]>();
+
+/** loadArgs(schema, '*', '*'), made once per schema (every aget, afind, aload sends it). */
+export function loadAllArgs(schema: ModelSchema): readonly string[] {
+  let args = loadAll.get(schema);
+  if (!args) {
+    args = Object.freeze(loadArgs(schema, '*', '*'));
+    loadAll.set(schema, args);
+  }
+  return args;
 }
 
 /** The Redis type a collection field is stored as, named as lua/includes/collections.lua names it. */

@@ -100,7 +100,9 @@ let lastHead = '';
  * characters are chosen with CRC16's linearity: crc(head‖s) = crc(head‖0000) xor crc(s).
  */
 function idInSlot(prefix: string, model: string, slot: number): string {
-  let head = newId().slice(0, 26 - SUFFIX);
+  // One past newId's head: an id newId made in the same millisecond has that head, and its last
+  // characters may be the very ones chosen here for the slot (the copy would be the model itself).
+  let head = increment(newId().slice(0, 26 - SUFFIX));
   if (head <= lastHead) head = increment(lastHead);
   lastHead = head;
   const probe = prefix + mainKey(model, `${head}0000`);

@@ -18,27 +18,40 @@ export interface ScalarCodec<V> {
   toPlain(value: unknown): unknown;
   /** Validated plain value → runtime value. */
   fromPlain(plain: unknown): V;
+  /**
+   * A plain check that accepts exactly what `schema` accepts, without ajv: the hot paths (every
+   * value a read decodes, every mutable value a write encodes) run it, and ajv only when it says
+   * no, to name the failure. So every value is still checked against the schema.
+   */
+  readonly accepts: (plain: unknown) => boolean;
 }
 
-const same = <V>(schema: JsonSchema): ScalarCodec<V> => ({
+const same = <V>(schema: JsonSchema, accepts: (plain: unknown) => boolean): ScalarCodec<V> => ({
   schema,
   toPlain: (v) => v,
   fromPlain: (p) => p as V,
+  accepts,
 });
 
-export const strCodec = same<string>({ type: 'string' });
-export const intCodec = same<number>({ type: 'integer', minimum: -MAX_SAFE, maximum: MAX_SAFE });
-export const floatCodec = same<number>({ type: 'number' });
-export const boolCodec = same<boolean>({ type: 'boolean' });
+export const strCodec = same<string>({ type: 'string' }, (p) => typeof p === 'string');
+export const intCodec = same<number>({ type: 'integer', minimum: -MAX_SAFE, maximum: MAX_SAFE }, Number.isSafeInteger);
+// JSON Schema's number is finite (ajv refuses NaN and ±Infinity).
+export const floatCodec = same<number>({ type: 'number' }, Number.isFinite);
+export const boolCodec = same<boolean>({ type: 'boolean' }, (p) => typeof p === 'boolean');
+
+const HEX = /^([0-9a-f]{2})*$/u;
+const DATE_MS = 8.64e15;
 
 export const bytesCodec: ScalarCodec<Uint8Array> = {
-  schema: { type: 'string', pattern: '^([0-9a-f]{2})*$' },
+  schema: { type: 'string', pattern: HEX.source },
+  accepts: (p) => typeof p === 'string' && HEX.test(p),
   toPlain: (v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : WRONG_TYPE),
   fromPlain: (p) => new Uint8Array(Buffer.from(p as string, 'hex')),
 };
 
 export const datetimeCodec: ScalarCodec<Date> = {
-  schema: { type: 'integer', minimum: -8.64e15, maximum: 8.64e15 },
+  schema: { type: 'integer', minimum: -DATE_MS, maximum: DATE_MS },
+  accepts: (p) => Number.isInteger(p) && (p as number) >= -DATE_MS && (p as number) <= DATE_MS,
   toPlain: (v) => (v instanceof Date ? v.getTime() : WRONG_TYPE),
   fromPlain: (p) => new Date(p as number),
 };
@@ -46,12 +59,15 @@ export const datetimeCodec: ScalarCodec<Date> = {
 /** Any JSON value; a value JSON cannot carry exactly (undefined, NaN, a class instance) is refused. */
 export const jsonCodec: ScalarCodec<unknown> = {
   schema: {},
+  accepts: () => true,
   toPlain: (v) => (isJsonValue(v, 0) ? v : WRONG_TYPE),
   fromPlain: (p) => p,
 };
 
 export function enumCodec<V extends string | number>(values: readonly V[]): ScalarCodec<V> {
-  return same<V>({ enum: [...values] });
+  // Enum values are strings or finite numbers: ajv's deep equality is === for them.
+  const allowed: readonly unknown[] = [...values];
+  return same<V>({ enum: [...values] }, (p) => allowed.includes(p));
 }
 
 function isJsonValue(v: unknown, depth: number): boolean {
