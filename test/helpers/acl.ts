@@ -45,7 +45,13 @@ function sourceModelNames(dir = fileURLToPath(new URL('..', import.meta.url))): 
 /** A key pattern per model: its main key, collection keys and lock keys all start `Name:{`. */
 let fromSource: string[] | null = null;
 
-export function keyPatterns(names: readonly string[] = [...new Set([...modelNames(), ...(fromSource ??= sourceModelNames())])]): string[] {
+/** The model names of the README's examples (some tests run them as written, in this process). */
+function readmeModelNames(): string[] {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  return [...readme.matchAll(/defineModel\(\s*'([A-Za-z_][A-Za-z0-9_.-]*)'/g)].map((m) => m[1]!);
+}
+
+export function keyPatterns(names: readonly string[] = [...new Set([...modelNames(), ...(fromSource ??= [...sourceModelNames(), ...readmeModelNames()])])]): string[] {
   return names.map((n) => `~${n}:{*`);
 }
 
