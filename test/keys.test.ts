@@ -18,6 +18,7 @@ function thrown(fn: () => unknown): unknown {
 }
 
 const Plain = defineModel('KeysPlain', { n: field.int({ default: 0 }) });
+const Keyed = defineModel('KeysKeyed', { id: field.str({ key: true }) });
 
 describe('the key scheme', () => {
   for (const bad of ['a:b', 'x{y}', 'x}', '1abc', 'has space', 'glob*', 'q?', '']) {
@@ -43,7 +44,7 @@ describe('the key scheme', () => {
       }
       expect(error).to.be.instanceOf(ValidationError);
       expect((error as Error).message).to.match(/^KeysPlain: pk /);
-      expect(thrown(() => new Plain({}, { pk: bad } as never))).to.be.instanceOf(ValidationError);
+      expect(thrown(() => new Keyed({ id: bad }))).to.be.instanceOf(ValidationError);
     });
   }
 
@@ -62,9 +63,9 @@ describe('the key scheme', () => {
     const cluster = testTopology() === 'cluster';
     const client = cluster ? new Cluster([{ host, port }], { keyPrefix: prefix }) : new Redis(url, { keyPrefix: prefix });
     const raw = cluster ? new Cluster([{ host, port }]) : new Redis(url);
-    const M = defineModel('KeysGlob', { n: field.int({ default: 0 }) }, { redis: client });
+    const M = defineModel('KeysGlob', { id: field.str({ key: true }), n: field.int({ default: 0 }) }, { redis: client });
     try {
-      await new M({ n: 1 }, { pk: 'mine' } as never).asave();
+      await new M({ id: 'mine', n: 1 }).asave();
       await raw.hset(`${other}KeysGlob:{theirs}`, 'n', '1');
       expect(await raw.exists(`${prefix}KeysGlob:{mine}`)).to.equal(1);
       expect(await M.afindKeys()).to.deep.equal(['KeysGlob:{mine}']);

@@ -162,4 +162,10 @@ describe('lease locks: arguments and failures', () => {
       expect(await testClient().get('LockEdgeOwn:{c}:lock:r'), 'the lock stays until its lease runs out').to.be.a('string');
     });
   });
+
+  it('alockFromKey with saveAtEnd on a missing key: the callback gets null, nothing is written, the lock is freed', async () => {
+    const seen = await rapyer.alockFromKey('LockEdgeBox:{nobody}', 'm', { saveAtEnd: true }, async (m) => m);
+    expect(seen).to.equal(null);
+    expect(await allKeys('LockEdgeBox:{nobody}*')).to.deep.equal([]);
+  });
 });

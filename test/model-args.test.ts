@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import {
-  ainsert, defineModel, field, isRapyerError, KeyNotFound, RapyerError, UnsupportedArgumentError, ValidationError,
+  ainsert, defineModel, field, isRapyerError, KeyNotFound, UnsupportedArgumentError, ValidationError,
 } from '../src/index.js';
 import { allKeys } from './helpers/hooks.js';
 import { expectReject } from './helpers/reject.js';
@@ -54,7 +54,7 @@ describe('model instances and handles', () => {
     const stranger = new Other({ n: 1 });
     await expectReject(Person.ainsert(ok, stranger as never), ValidationError, /^ArgsPerson\.ainsert: .* is not a ArgsPerson$/);
     await expectReject(Person.ainsert(ok, { id: 'plain' } as never), ValidationError, /is not a ArgsPerson/);
-    await expectReject(ainsert(ok, 42 as never), RapyerError);
+    await expectReject(ainsert(ok, 42 as never), ValidationError, /^ainsert: 42 is not a model$/);
     expect(await allKeys('Args*')).to.deep.equal([]);
   });
 });

@@ -71,16 +71,17 @@ describe('model schemas', () => {
       tags: field.list(field.str()),
     });
     const Outer = defineModel('SchemaOuter', {
+      id: field.str({ key: true }),
       name: field.str({ default: '' }),
       address: field.model(Inner),
       scores: field.dict(field.int()),
     });
 
     it('flattens nested scalars into the main hash and nested collections into their own keys', async () => {
-      const o = new Outer({ name: 'n', address: { city: 'Paris', tags: ['a', 'b'] }, scores: { x: 1 } }, { pk: 'p1' } as never);
+      const o = new Outer({ id: 'p1', name: 'n', address: { city: 'Paris', tags: ['a', 'b'] }, scores: { x: 1 } });
       await o.asave();
       const c = testClient();
-      expect(await c.hgetall('SchemaOuter:{p1}')).to.deep.equal({ name: '"n"', 'address.city': '"Paris"' });
+      expect(await c.hgetall('SchemaOuter:{p1}')).to.deep.equal({ id: '"p1"', name: '"n"', 'address.city': '"Paris"' });
       expect(await c.lrange('SchemaOuter:{p1}:address.tags', 0, -1)).to.deep.equal(['"a"', '"b"']);
       expect(await c.hgetall('SchemaOuter:{p1}:scores')).to.deep.equal({ x: '1' });
       expect((await allKeys('SchemaOuter:*')).sort()).to.deep.equal([
@@ -89,7 +90,7 @@ describe('model schemas', () => {
     });
 
     it('a nested model saves and loads only what is under its path', async () => {
-      const o = new Outer({ name: 'n', address: { city: 'Paris', tags: ['a'] } }, { pk: 'p2' } as never);
+      const o = new Outer({ id: 'p2', name: 'n', address: { city: 'Paris', tags: ['a'] } });
       await o.asave();
       const c = testClient();
       await c.hset('SchemaOuter:{p2}', 'name', '"changed"', 'address.city', '"Rome"');
@@ -103,6 +104,17 @@ describe('model schemas', () => {
       await o.address.asave();
       expect(await c.hget('SchemaOuter:{p2}', 'address.city')).to.equal('"Oslo"');
       expect(await c.hget('SchemaOuter:{p2}', 'name'), 'only the nested path is written').to.equal('"changed"');
+    });
+
+    it('a nested model given as an instance is taken by value', async () => {
+      const inner = new Inner({ city: 'Lyon', tags: ['t'] });
+      const o = await new Outer({ id: 'p3', address: inner as never }).asave();
+      expect(o.address).not.to.equal(inner);
+      expect(o.address.city.value).to.equal('Lyon');
+      inner.city.value = 'changed later';
+      expect(o.address.city.value).to.equal('Lyon');
+      expect(await testClient().hget('SchemaOuter:{p3}', 'address.city')).to.equal('"Lyon"');
+      expect(await testClient().lrange('SchemaOuter:{p3}:address.tags', 0, -1)).to.deep.equal(['"t"']);
     });
   });
 });
