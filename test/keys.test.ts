@@ -75,4 +75,20 @@ describe('the key scheme', () => {
       raw.disconnect();
     }
   });
+
+  it('afindKeys({ maxResults }) stops a scan of many pages at exactly maxResults stored keys', async function () {
+    this.timeout(20_000);
+    const Many = defineModel('KeysMany', { id: field.str({ key: true }) });
+    const models = Array.from({ length: 2500 }, (_x, i) => new Many({ id: `m${i}` }));
+    await Many.ainsert(...models);
+    const all = new Set(models.map((m) => m.key));
+    for (const max of [1, 10, 1500]) {
+      const keys = await Many.afindKeys({ maxResults: max });
+      expect(keys).to.have.length(max);
+      expect(new Set(keys).size).to.equal(max);
+      for (const k of keys) expect(all.has(k), k).to.equal(true);
+    }
+    expect((await Many.afindKeys()).length).to.equal(2500);
+    expect(await Many.afindKeys({ maxResults: 0 })).to.deep.equal([]);
+  });
 });
