@@ -43,7 +43,7 @@ describe('model instances and handles', () => {
   it('aduplicate and aduplicateMany of a model keyed by an int are UnsupportedArgumentError naming the key field; nothing written', async () => {
     const m = await new Numbered({ id: 7, n: 1 }).asave();
     for (const run of [() => m.aduplicate(), () => m.aduplicateMany(2)]) {
-      const e = await expectReject(run(), UnsupportedArgumentError, /ArgsNumbered:\{7\} aduplicate: the key field id is not a str/);
+      const e = await expectReject(run(), UnsupportedArgumentError, /ArgsNumbered:\{7\} aduplicateMany: the key field id is not a str/);
       expect(e.message).to.include('no new id');
     }
     expect(await allKeys('ArgsNumbered:*')).to.deep.equal(['ArgsNumbered:{7}']);

@@ -150,3 +150,10 @@ describe('nested models', () => {
     expect(await s.adelete()).to.equal(true); // the root still can
   });
 });
+
+describe('nested model fields', () => {
+  it('cannot be optional: refused at definition with a typed error (there is no stored null model)', () => {
+    const Inner = defineModel('NestOptInner', { city: field.str({ default: '' }) });
+    expect(() => defineModel('NestOptOuter', { where: field.model(Inner, { optional: true }) })).to.throw(UnsupportedArgumentError, /cannot be optional/);
+  });
+});

@@ -71,5 +71,10 @@ export function modelField<S extends Shape, M extends ModelClass<S>, const O ext
   options?: O,
 ): FieldSpec<InstanceType<M>, Nullable<InstanceType<M>, O>, Nullable<InputOf<S>, O>, Required<O>> {
   const notHere: MakeHandle = () => { throw new UnsupportedArgumentError(`${model.modelName}: a nested model is built by its parent, not alone`); };
+  // Its fields are flattened into the parent's keys: there is no stored "null model" (README,
+  // Decisions). Give its fields defaults instead.
+  if ((options as FieldOptions<unknown> | undefined)?.optional) {
+    throw new UnsupportedArgumentError(`field.model(${model.modelName}): a nested model cannot be optional (its fields are stored in its parent's keys); give its fields defaults instead`);
+  }
   return new FieldSpec('model', options ?? {}, notHere, undefined, model) as never;
 }

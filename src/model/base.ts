@@ -237,7 +237,7 @@ export class AtomicRedisModel {
     if (!Number.isSafeInteger(n) || n < 1) throw new ValidationError(`${this.key} aduplicateMany: n must be a positive integer, got ${show(n)}`);
     const keyField = schema.keyField;
     if (keyField && schema.shape[keyField]!.kind !== 'str') {
-      throw new UnsupportedArgumentError(`${this.key} aduplicate: the key field ${keyField} is not a str, so no new id can be made`);
+      throw new UnsupportedArgumentError(`${this.key} aduplicateMany: the key field ${keyField} is not a str, so no new id can be made`);
     }
     const pks = newIdsBeside(clientOf(cls), this.key, n); // on a Cluster, in this model's slot
     const keys = keysOf(schema, this.key);
