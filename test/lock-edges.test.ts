@@ -16,7 +16,6 @@ const Box = defineModel('LockEdgeBox', {
   tags: field.list(field.str()),
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const lockKey = (pk: string, action: string) => `LockEdgeBox:{${pk}}:lock:${action}`;
 
 function ownModel(name: string, own: Redis | Cluster) {
