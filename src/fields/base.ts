@@ -10,6 +10,7 @@ export abstract class BaseRedisType {
   protected declare readonly owner: FieldOwner;
   /** Dotted path from the root model, e.g. `address.city`. */
   declare readonly path: string;
+  /** The field's spec: what `field.*` returned for it. */
   declare readonly spec: AnyField;
 
   constructor(owner: FieldOwner, path: string, spec: AnyField) {
@@ -18,6 +19,7 @@ export abstract class BaseRedisType {
     this.spec = spec;
   }
 
+  /** The model key and field path, as error messages name them. */
   protected get where(): Where {
     return { model: this.owner.key, path: this.path };
   }

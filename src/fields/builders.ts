@@ -24,22 +24,33 @@ function scalar(kind: ConstructorParameters<typeof FieldSpec>[0], H: Handle<neve
   return new FieldSpec(kind, options, maker(H), codec);
 }
 
+/**
+ * The field builders: `field.str()`, `field.int()`, … each describe one field of a model given
+ * to `defineModel` (README, Models and fields). Options (FieldOptions) give a default, make the
+ * field optional (nullable) or the model's key.
+ */
 export const field = {
+  /** A string. */
   str<const O extends FieldOptions<string | null> = {}>(options?: O): Scalar<string, O, RedisStr<Nullable<string, O>>> {
     return scalar('str', RedisStr, c.strCodec, options) as never;
   },
+  /** A safe integer; its handle (RedisInt) has atomic `aincrease` and in-place arithmetic. */
   int<const O extends FieldOptions<number | null> = {}>(options?: O): Scalar<number, O, RedisInt<Nullable<number, O>>> {
     return scalar('int', RedisInt, c.intCodec, options) as never;
   },
+  /** A finite number; its handle (RedisFloat) has atomic `aincrease` and in-place arithmetic. */
   float<const O extends FieldOptions<number | null> = {}>(options?: O): Scalar<number, O, RedisFloat<Nullable<number, O>>> {
     return scalar('float', RedisFloat, c.floatCodec, options) as never;
   },
+  /** A boolean. */
   bool<const O extends FieldOptions<boolean | null> = {}>(options?: O): Scalar<boolean, O, RedisBool<Nullable<boolean, O>>> {
     return scalar('bool', RedisBool, c.boolCodec, options) as never;
   },
+  /** Binary data, a Uint8Array. */
   bytes<const O extends FieldOptions<Uint8Array | null> = {}>(options?: O): Scalar<Uint8Array, O, RedisBytes<Nullable<Uint8Array, O>>> {
     return scalar('bytes', RedisBytes, c.bytesCodec, options) as never;
   },
+  /** A Date, stored as epoch milliseconds. */
   datetime<const O extends FieldOptions<Date | null> = {}>(options?: O): Scalar<Date, O, RedisDatetime<Nullable<Date, O>>> {
     return scalar('datetime', RedisDatetime, c.datetimeCodec, options) as never;
   },
@@ -54,6 +65,10 @@ export const field = {
   ): Scalar<T[number], O, RedisEnum<Nullable<T[number], O>>> {
     return scalar('enum', RedisEnum, c.enumCodec(values), options) as never;
   },
+  /**
+   * A nested model, stored in its parent's keys (README, Storage layout). It cannot be optional
+   * (UnsupportedArgumentError): give its fields defaults instead.
+   */
   model: modelField,
   /** A list of values of a scalar field (`field.list(field.str())`); defaults to []. */
   list: listField,

@@ -20,6 +20,7 @@ export type ItemOf<F> = F extends { readonly __types?: infer X } ? (NonNullable<
 
 /** Options of field.list / dict / set: a default value or factory (they default to empty). */
 export interface CollectionOptions<T> {
+  /** A value, or a factory called for each new model; a priority queue takes none (ValidationError). */
   readonly default?: T | (() => T);
 }
 

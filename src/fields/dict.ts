@@ -14,6 +14,11 @@ import { KeyError } from '../errors.js';
 /** What dict writers accept: a plain object or a Map. */
 export type DictInput<V> = Readonly<Record<string, V>> | ReadonlyMap<string, V>;
 
+/**
+ * The handle of a `field.dict(inner)` field: a Map from string keys holding the local copy,
+ * stored in its own Redis hash. `a…` methods run one script each; sync methods change the local
+ * copy and queue their script inside a pipeline (docs/collections.md).
+ */
 export class RedisDict<V> extends Map<string, V> {
   readonly #c: CollectionCore;
 
@@ -28,6 +33,7 @@ export class RedisDict<V> extends Map<string, V> {
     return this.#c.path;
   }
 
+  /** The field's spec: what `field.dict(…)` returned for it. */
   get spec(): AnyField {
     return this.#c.spec;
   }
@@ -127,6 +133,7 @@ export class RedisDict<V> extends Map<string, V> {
     if (entries.length > 0) this.#c.queue('RedisDict.update', this.#pairs(entries));
   }
 
+  /** Empties the local copy; inside a pipeline also queued (UPDATE, ERASE). `aclear` empties it in Redis at once. */
   override clear(): void {
     super.clear();
     this.#c.queue('RedisDict.clear', []);

@@ -39,6 +39,12 @@ function st<T>(list: RedisList<T>): State<T> {
 
 const A = Array.prototype;
 
+/**
+ * The handle of a `field.list(inner)` field: an Array holding the local copy, stored in its own
+ * Redis list. `a…` methods run one script each; sync methods change the local copy and queue
+ * their script inside a pipeline. Indexes follow Python; splice, sort, reverse, fill and
+ * copyWithin throw UnsupportedArgumentError (docs/collections.md).
+ */
 export class RedisList<T> extends Array<T> {
   /** map, filter, slice, ... make plain arrays. */
   static override get [Symbol.species](): ArrayConstructor {
@@ -59,6 +65,7 @@ export class RedisList<T> extends Array<T> {
     return st(this).c.path;
   }
 
+  /** The field's spec: what `field.list(…)` returned for it. */
   get spec(): AnyField {
     return st(this).c.spec;
   }
@@ -167,6 +174,7 @@ export class RedisList<T> extends Array<T> {
     return this;
   }
 
+  /** Appends an item to the local copy; inside a pipeline also queued (UPDATE, APPEND). ValidationError when the item does not fit the inner field. */
   append(item: T): void {
     const { c, raw } = st(this);
     const x = c.checkItem(raw.length, item) as T;
@@ -174,6 +182,7 @@ export class RedisList<T> extends Array<T> {
     c.queue('RedisList.append', [c.encodeItem(raw.length - 1, x)]);
   }
 
+  /** Appends items to the local copy; inside a pipeline also queued (UPDATE, APPEND). ValidationError when an item does not fit the inner field. */
   extend(items: Iterable<T>): void {
     extendLocal(st(this), 'RedisList.extend', items);
   }
@@ -187,6 +196,7 @@ export class RedisList<T> extends Array<T> {
     c.queue('RedisList.insert', [String(i), c.encodeItem(i, x)]);
   }
 
+  /** Empties the local copy; inside a pipeline also queued (UPDATE, ERASE). `aclear` empties it in Redis at once. */
   clear(): void {
     const { c, raw } = st(this);
     raw.length = 0;

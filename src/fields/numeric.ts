@@ -44,6 +44,7 @@ function finite(where: string, n: unknown): number {
   return n;
 }
 
+/** The handle of a `field.int()` field: a safe integer, with atomic and in-place arithmetic. */
 export class RedisInt<V extends number | null = number> extends ScalarHandle<V> {
   /**
    * Adds `by` inside Redis, atomically; returns the new value and updates the local copy. With
@@ -59,6 +60,7 @@ export class RedisInt<V extends number | null = number> extends ScalarHandle<V> 
     return n;
   }
 
+  /** Applies `op` to the local copy and, inside a pipeline, queues it (int/op); what each in-place method calls. */
   protected op(op: IntOp, n: number): this {
     const where = at(this.where);
     this.current = intOp(where, this.nonNull() as number, op, safeInt(where, n)) as V;
@@ -66,16 +68,21 @@ export class RedisInt<V extends number | null = number> extends ScalarHandle<V> 
     return this;
   }
 
+  /** `x += n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not a safe integer, OverflowError past the safe integers. */
   iadd(n: number): this { return this.op('add', n); }
+  /** `x -= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not a safe integer, OverflowError past the safe integers. */
   isub(n: number): this { return this.op('sub', n); }
+  /** `x *= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not a safe integer, OverflowError past the safe integers. */
   imul(n: number): this { return this.op('mul', n); }
   /** Floor division (Python `//=`); ZeroDivisionError on 0. */
   ifloordiv(n: number): this { return this.op('floordiv', n); }
   /** Python `%=`: the remainder takes the divisor's sign; ZeroDivisionError on 0. */
   imod(n: number): this { return this.op('mod', n); }
+  /** `x **= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). UnsupportedArgumentError on a negative power, OverflowError past the safe integers. */
   ipow(n: number): this { return this.op('pow', n); }
 }
 
+/** The handle of a `field.float()` field: a finite number, with atomic and in-place arithmetic. */
 export class RedisFloat<V extends number | null = number> extends ScalarHandle<V> {
   /**
    * Adds `by` inside Redis, atomically; returns the new value and updates the local copy. With
@@ -91,6 +98,7 @@ export class RedisFloat<V extends number | null = number> extends ScalarHandle<V
     return n;
   }
 
+  /** Applies `op` to the local copy and, inside a pipeline, queues it (float/op); what each in-place method calls. */
   protected op(op: FloatOp, n: number): this {
     const where = at(this.where);
     this.current = floatOp(where, this.nonNull() as number, op, finite(where, n)) as V;
@@ -98,18 +106,26 @@ export class RedisFloat<V extends number | null = number> extends ScalarHandle<V
     return this;
   }
 
+  /** `x += n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not finite, OverflowError when the result is not finite. */
   iadd(n: number): this { return this.op('add', n); }
+  /** `x -= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not finite, OverflowError when the result is not finite. */
   isub(n: number): this { return this.op('sub', n); }
+  /** `x *= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not finite, OverflowError when the result is not finite. */
   imul(n: number): this { return this.op('mul', n); }
+  /** `x /= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ZeroDivisionError on 0. */
   itruediv(n: number): this { return this.op('truediv', n); }
+  /** Floor division (Python `//=`) on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ZeroDivisionError on 0. */
   ifloordiv(n: number): this { return this.op('floordiv', n); }
+  /** Python `%=` on the local copy (the remainder takes the divisor's sign); inside a pipeline also queued (UPDATE, ARITHMETIC). ZeroDivisionError on 0. */
   imod(n: number): this { return this.op('mod', n); }
+  /** `x **= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). OverflowError when the result is not finite. */
   ipow(n: number): this { return this.op('pow', n); }
 }
 
 /** The largest epoch-ms magnitude a Date holds. */
 const DATE_LIMIT = '8640000000000000';
 
+/** The handle of a `field.datetime()` field: a Date, stored as epoch milliseconds. */
 export class RedisDatetime<V extends Date | null = Date> extends ScalarHandle<V> {
   /** Moves the local date forward by `ms` milliseconds. */
   iadd(ms: number): this {

@@ -37,6 +37,11 @@ export class ScalarHandle<V> extends BaseRedisType {
     return this.current;
   }
 
+  /**
+   * Sets the local value: ValidationError when it does not fit the field, or when the field is
+   * the model's key and the value differs. Inside a pipeline it also queues the field's save
+   * (UPDATE); outside, call `asave` or the model's `asave` to store it.
+   */
   set value(v: V) {
     const checked = this.spec.check(this.where, v) as V;
     if (this.spec.options.key && checked !== this.current) {

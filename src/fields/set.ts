@@ -9,6 +9,11 @@ import type { AnyField, FieldSpec, MakeHandle } from './spec.js';
 import type { ScalarHandle } from './scalar.js';
 import { ValidationError, show } from '../errors.js';
 
+/**
+ * The handle of a `field.set(inner)` field: a Set holding the local copy, stored in its own
+ * Redis set. `a…` methods run one script each; sync methods change the local copy and queue
+ * their script inside a pipeline (docs/collections.md).
+ */
 export class RedisSet<T> extends Set<T> {
   readonly #c: CollectionCore;
   /** Stored text → the local member. */
@@ -25,6 +30,7 @@ export class RedisSet<T> extends Set<T> {
     return this.#c.path;
   }
 
+  /** The field's spec: what `field.set(…)` returned for it. */
   get spec(): AnyField {
     return this.#c.spec;
   }
@@ -180,6 +186,7 @@ export class RedisSet<T> extends Set<T> {
     return code !== null && this.#byCode.has(code);
   }
 
+  /** Empties the local copy; inside a pipeline also queued (UPDATE, ERASE). `aclear` empties it in Redis at once. */
   override clear(): void {
     this.#clearLocal();
     this.#c.queue('RedisSet.clear', []);

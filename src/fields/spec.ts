@@ -15,8 +15,10 @@ export type ScalarKind = 'str' | 'int' | 'float' | 'bool' | 'bytes' | 'datetime'
 export type CollectionKind = 'list' | 'dict' | 'set' | 'pq';
 export type FieldKind = ScalarKind | CollectionKind | 'model';
 
+/** A JSON value: what a `field.json()` field holds. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** The options every field builder takes (`field.str({ default: '' })`; README, Models and fields). */
 export interface FieldOptions<T> {
   /** A value, or a factory called for each new model. */
   readonly default?: T | (() => T);
@@ -87,6 +89,7 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
     return this.#accepts!(plain) || this.#validate!(plain);
   }
 
+  /** Whether the field may hold null (its `optional` option). */
   get optional(): boolean {
     return this.options.optional === true;
   }

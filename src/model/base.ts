@@ -43,6 +43,11 @@ export function coreOfModel(model: AtomicRedisModel): ModelCore {
   return readCore(model);
 }
 
+/**
+ * The base of every model: an instance holds a local copy of its fields and runs one Lua script
+ * per operation (README, API). Make model classes with `defineModel`, not with this class alone
+ * (UnsupportedArgumentError).
+ */
 export class AtomicRedisModel {
   readonly #core: ModelCore;
 

@@ -70,6 +70,7 @@ export class ModelMeta {
     return this.#ttl;
   }
 
+  /** Sets the TTL in seconds, or null for none; ValidationError unless null or from 0.001 s. */
   set ttl(value: number | null) {
     this.#ttl = checkTtl(this.model, value);
     this.#args = null;
@@ -84,6 +85,7 @@ export class ModelMeta {
     return this.#refreshTtl;
   }
 
+  /** Sets which action groups refresh the TTL; InvalidRefreshTtlError unless a boolean or a mask without DELETE. */
   set refreshTtl(value: boolean | number) {
     this.#refreshTtl = checkRefreshTtl(this.model, value);
     this.#args = null;

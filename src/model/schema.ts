@@ -6,6 +6,7 @@
 import type { AnyField } from '../fields/spec.js';
 import { ValidationError, show } from '../errors.js';
 
+/** A model's fields as given to `defineModel`: field name → what `field.*` returned. */
 export type Shape = Record<string, AnyField>;
 
 export interface Leaf {

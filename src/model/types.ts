@@ -24,6 +24,10 @@ export type FieldsOf<S extends Shape> = { readonly [K in keyof S]: HandleOf<S[K]
 
 /** An instance of a model with shape S. */
 export type ModelInstance<S extends Shape> = AtomicRedisModel & FieldsOf<S> & {
+  /**
+   * Validates and writes the given fields in one script, then updates the local copy (UPDATE).
+   * ValidationError before anything is sent; KeyNotFound when the model is not stored.
+   */
   aupdate(partial: PartialInputOf<S>): Promise<ModelInstance<S>>;
 };
 
@@ -46,6 +50,7 @@ export interface ModelClass<S extends Shape> {
   aget<M>(this: Ctor<M>, keyOrPk: string): Promise<M>;
   /** The models of these keys in order, or with none every stored model of the class (READ|FETCH). */
   afind<M>(this: Ctor<M>, ...keysOrPks: string[]): Promise<M[]>;
+  /** Like the form above, with FindOptions last: `maxResults`, `skipMissing` (READ|FETCH). */
   afind<M>(this: Ctor<M>, ...args: [...keysOrPks: string[], options: FindOptions]): Promise<M[]>;
   /** The first match, or null (READ|FETCH). */
   afindOne<M>(this: Ctor<M>, ...keysOrPks: string[]): Promise<M | null>;
