@@ -13,7 +13,11 @@ const END = '<!-- api-table:end -->';
 
 export function apiTable(): string {
   const groups = Object.entries(ActionGroup).flatMap(([n, v]) => (typeof v === 'number' ? [[n, v] as const] : []));
-  const named = (mask: number) => groups.filter(([, bit]) => (mask & bit) !== 0).map(([n]) => n).join(', ') || '—';
+  const named = (mask: number) =>
+    groups
+      .filter(([, bit]) => (mask & bit) !== 0)
+      .map(([n]) => n)
+      .join(', ') || '—';
   const rows = Object.values(OPERATIONS).map((op) => {
     // an operation that may create the model: its groups when it creates it, and when it finds it stored
     const names = op.storedGroups === undefined ? named(op.groups) : `created: ${named(op.groups)}; stored: ${named(op.storedGroups)}`;

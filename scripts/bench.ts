@@ -92,9 +92,25 @@ function parseArgs(argv: readonly string[]): Args {
  * with no workload defined in this build is left out (pipeline-10-1rt until its form exists).
  */
 const ORDER = [
-  'incr-seq', 'incr-seq-traced', 'incr-conc', 'append-conc', 'pq-push-pop', 'save', 'get', 'insert-1000', 'find-1000',
-  'incr-colls-0', 'incr-colls-4', 'incr-colls-16', 'get-items-10', 'get-items-1000', 'get-items-10000',
-  'pipeline-10', PIPELINE_ONE_ROUND_TRIP, 'pipeline-10-big', 'incr-conc-after-pipeline',
+  'incr-seq',
+  'incr-seq-traced',
+  'incr-conc',
+  'append-conc',
+  'pq-push-pop',
+  'save',
+  'get',
+  'insert-1000',
+  'find-1000',
+  'incr-colls-0',
+  'incr-colls-4',
+  'incr-colls-16',
+  'get-items-10',
+  'get-items-1000',
+  'get-items-10000',
+  'pipeline-10',
+  PIPELINE_ONE_ROUND_TRIP,
+  'pipeline-10-big',
+  'incr-conc-after-pipeline',
 ];
 
 /** The workloads of the growth tables (left out of the SVG chart). */
@@ -163,11 +179,21 @@ async function runGroup(ws: readonly Workload[], st: RunState): Promise<Result[]
       bar.note(`WARNING ${e.w.name} ${e.impl}: ${problem}`);
     }
     const lostUpdates = await e.prepared.lost?.(stats.totalOps);
-    results.push({ workload: e.w.name, impl: e.impl, ...stats, group: e.w.group ?? e.w.name, afterPipelines, ...(lostUpdates === undefined ? {} : { lostUpdates }) });
+    results.push({
+      workload: e.w.name,
+      impl: e.impl,
+      ...stats,
+      group: e.w.group ?? e.w.name,
+      afterPipelines,
+      ...(lostUpdates === undefined ? {} : { lostUpdates }),
+    });
   }
   for (const w of ws) {
     const mine = results.filter((x) => x.workload === w.name);
-    const lost = mine.filter((x) => x.lostUpdates).map((x) => `; ${x.impl} lost ${x.lostUpdates!.toLocaleString('en-US')} of ${x.totalOps!.toLocaleString('en-US')} updates`).join('');
+    const lost = mine
+      .filter((x) => x.lostUpdates)
+      .map((x) => `; ${x.impl} lost ${x.lostUpdates!.toLocaleString('en-US')} of ${x.totalOps!.toLocaleString('en-US')} updates`)
+      .join('');
     const om = mine.find((x) => x.impl === 'redis-om');
     const sends = om ? `; redis-om ${om.roundTripsPerOp.toFixed(2)} requests in ${om.sendsPerOp!.toFixed(2)} sends per op` : '';
     bar.note(`${w.name.padEnd(12)} ${mine.map((x) => `${x.impl} ${Math.round(x.opsPerSec).toLocaleString('en-US')}`).join(' | ')} ops/s${lost}${sends}`);
@@ -186,7 +212,12 @@ function groups(workloads: readonly Workload[]): Workload[][] {
   return out;
 }
 
-async function runAll(workloads: readonly Workload[], timing: Timing, impls: readonly ImplName[], counter: TripCounter): Promise<{ results: Result[]; warnings: string[] }> {
+async function runAll(
+  workloads: readonly Workload[],
+  timing: Timing,
+  impls: readonly ImplName[],
+  counter: TripCounter,
+): Promise<{ results: Result[]; warnings: string[] }> {
   const steps = workloads.filter((w) => !w.skip).reduce((n, w) => n + impls.filter((i) => w.impls[i]).length * timing.rounds, 0);
   const st: RunState = { timing, impls, counter, bar: progress(steps), pipelinesRan: false, warnings: [] };
   const results: Result[] = [];
@@ -239,7 +270,9 @@ async function main(): Promise<void> {
   if (warning) process.stderr.write(`WARNING ${warning}\n`);
   const server = await benchServer();
   const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  const onError = (e: Error) => { if (!wasInterrupted()) process.stderr.write(`redis: ${e.message}\n`); };
+  const onError = (e: Error) => {
+    if (!wasInterrupted()) process.stderr.write(`redis: ${e.message}\n`);
+  };
   client.on('error', onError);
   let om: Om | null = null;
   try {
@@ -257,7 +290,9 @@ async function main(): Promise<void> {
       if (unknown.length > 0) throw new Error(`unknown workload ${unknown.join(', ')}; known: ${workloads.map((w) => w.name).join(', ')}`);
       workloads = workloads.filter((w) => args.only!.includes(w.name));
     }
-    process.stderr.write(`rapyer-ts bench (${args.quick ? 'quick' : 'full'}): Redis ${redisVersion} (${server.origin}), Node ${process.version}, ${cpus().length} CPU(s), library from ${origin}\n`);
+    process.stderr.write(
+      `rapyer-ts bench (${args.quick ? 'quick' : 'full'}): Redis ${redisVersion} (${server.origin}), Node ${process.version}, ${cpus().length} CPU(s), library from ${origin}\n`,
+    );
     const impls = IMPLS.filter((i) => !args.impls || args.impls.includes(i));
     if (args.impls && impls.length !== args.impls.length) throw new Error(`unknown impl in ${args.impls.join(', ')}; known: ${IMPLS.join(', ')}`);
     const counter = new Counters([new RoundTripCounter(client), ...(om ? [new NodeRedisCounter(om.socket)] : [])]);
@@ -267,17 +302,31 @@ async function main(): Promise<void> {
 
     const goals = goalLines(results);
     const growth = growthTables(results, memory);
-    printReport({ results, goals, growth, memory }, workloads.filter((x) => x.skip));
+    printReport(
+      { results, goals, growth, memory },
+      workloads.filter((x) => x.skip),
+    );
     const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-    process.stdout.write(`\nRedis ${redisVersion} (${server.origin}; ${redisServerVersion() ?? 'redis-server --version unavailable'}), Node ${process.version}, ${cpus().length} x ${cpu}; library from ${origin}; ${args.quick ? 'quick' : 'full'} run, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    process.stdout.write(
+      `\nRedis ${redisVersion} (${server.origin}; ${redisServerVersion() ?? 'redis-server --version unavailable'}), Node ${process.version}, ${cpus().length} x ${cpu}; library from ${origin}; ${args.quick ? 'quick' : 'full'} run, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+    );
     if (args.json) writeFileSync(args.json, jsonReport(redisVersion, results, { goals, memory }));
-    if (args.svg) writeFileSync(args.svg, svgChart(results.filter((r) => !GROWTH.test(r.workload)), `rapyer-ts bench: ops/s (Redis ${redisVersion}, Node ${process.version}${args.quick ? ', quick run' : ''})`));
+    if (args.svg)
+      writeFileSync(
+        args.svg,
+        svgChart(
+          results.filter((r) => !GROWTH.test(r.workload)),
+          `rapyer-ts bench: ops/s (Redis ${redisVersion}, Node ${process.version}${args.quick ? ', quick run' : ''})`,
+        ),
+      );
     if (args.md) writeMarkdown(args.md, growth);
     if (args.check) {
       const failures = checkFailures(goals, args.only !== null || args.impls !== null, warnings);
       const count = (status: string) => goals.filter((g) => g.status === status).length;
       const tally = `${count('met')} met, ${count('skipped')} skipped, ${count('not measured')} not measured`;
-      process.stdout.write(failures.length === 0 ? `\ncheck: no goal missed (${tally})\n` : `\ncheck FAILED (${tally}):\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
+      process.stdout.write(
+        failures.length === 0 ? `\ncheck: no goal missed (${tally})\n` : `\ncheck FAILED (${tally}):\n${failures.map((f) => `  ${f}`).join('\n')}\n`,
+      );
       if (failures.length > 0) process.exitCode = CHECK_FAILED;
     }
   } finally {
@@ -290,6 +339,6 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   if (wasInterrupted()) return; // the signal handler stops the server and exits
-  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

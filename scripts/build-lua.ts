@@ -110,7 +110,10 @@ export function scriptCommands(sources: Iterable<string>): string[] {
 
 export function buildAll(): string {
   const files = listLua(luaDir).sort();
-  const nameOf = (f: string) => relative(luaDir, f).replace(/\\/g, '/').replace(/\.lua$/, '');
+  const nameOf = (f: string) =>
+    relative(luaDir, f)
+      .replace(/\\/g, '/')
+      .replace(/\.lua$/, '');
   const built = new Map(files.map((f) => [nameOf(f), buildScript(f)]));
   const sources = new Map(files.map((f) => [nameOf(f), readFileSync(f, 'utf8')] as const).filter(([, lua]) => !OPS_MARK.test(lua)));
   const entries = files.map((f) => {

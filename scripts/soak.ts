@@ -16,15 +16,19 @@ import { startServer } from '../test/helpers/server.js';
 const GOAL_MB = 20;
 const POOL = 1000;
 
-class Soak extends defineModel('SoakModel', {
-  id: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  score: field.float({ default: 0 }),
-  label: field.str({ default: '' }),
-  tags: field.list(field.str()),
-  attrs: field.dict(field.int()),
-  seen: field.set(field.int()),
-}, { ttl: 3600 }) {}
+class Soak extends defineModel(
+  'SoakModel',
+  {
+    id: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    score: field.float({ default: 0 }),
+    label: field.str({ default: '' }),
+    tags: field.list(field.str()),
+    attrs: field.dict(field.int()),
+    seen: field.set(field.int()),
+  },
+  { ttl: 3600 },
+) {}
 
 interface Args {
   readonly ops: number;
@@ -52,39 +56,67 @@ const pick = (i: number) => ids[(i * 7919) % POOL]!;
 async function operation(i: number, pool: Soak[]): Promise<void> {
   const m = pool[(i * 104729) % POOL]!;
   switch (i % 20) {
-    case 0: case 1: case 2: case 3: case 4:
-      await m.n.aincrease(1); break;
-    case 5: case 6:
-      await Soak.aget(pick(i)); break;
+    case 0:
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+      await m.n.aincrease(1);
+      break;
+    case 5:
+    case 6:
+      await Soak.aget(pick(i));
+      break;
     case 7:
       m.label.value = `label ${i % 100}`;
-      await m.asave(); break;
+      await m.asave();
+      break;
     case 8:
-      await m.aupdate({ score: i % 1000, label: `u${i % 50}` }); break;
-    case 9: case 10:
-      await m.apipeline(async (p) => { p.n.iadd(1); p.score.iadd(0.5); p.label.value = `p${i % 10}`; }); break;
+      await m.aupdate({ score: i % 1000, label: `u${i % 50}` });
+      break;
+    case 9:
+    case 10:
+      await m.apipeline(async (p) => {
+        p.n.iadd(1);
+        p.score.iadd(0.5);
+        p.label.value = `p${i % 10}`;
+      });
+      break;
     case 11:
-      await rapyer.apipeline(async () => { m.n.iadd(1); pool[(i + 1) % POOL]!.n.iadd(1); }); break;
+      await rapyer.apipeline(async () => {
+        m.n.iadd(1);
+        pool[(i + 1) % POOL]!.n.iadd(1);
+      });
+      break;
     case 12:
-      await Soak.afind(pick(i), pick(i + 1), pick(i + 2)); break;
+      await Soak.afind(pick(i), pick(i + 1), pick(i + 2));
+      break;
     case 13:
       if (m.tags.length < 8) await m.tags.aappend(`t${i % 10}`);
       else await m.tags.apop();
       break;
     case 14:
-      await m.attrs.asetItem(`k${i % 8}`, i % 1000); break;
+      await m.attrs.asetItem(`k${i % 8}`, i % 1000);
+      break;
     case 15:
       if (i % 2 === 0) await m.seen.aadd(i % 16);
       else await m.seen.aremove((i - 1) % 16);
       break;
     case 16:
-      await Soak.aexists(pick(i)); break;
+      await Soak.aexists(pick(i));
+      break;
     case 17:
-      await m.aload(); break;
+      await m.aload();
+      break;
     case 18:
-      await m.apipeline(async (p) => { p.attrs.setItem(`k${i % 8}`, 1); p.tags.clear(); }); break;
+      await m.apipeline(async (p) => {
+        p.attrs.setItem(`k${i % 8}`, 1);
+        p.tags.clear();
+      });
+      break;
     default:
-      await m.score.aincrease(0.25); break;
+      await m.score.aincrease(0.25);
+      break;
   }
 }
 
@@ -100,25 +132,34 @@ function collect(): number {
 }
 
 /** Runs `count` operations from `first` on `concurrency` loops, until `deadline`. */
-async function run(first: number, count: number, concurrency: number, deadline: number, pool: Soak[], report: (done: number) => void): Promise<{ done: number; failed: number; sample: string }> {
+async function run(
+  first: number,
+  count: number,
+  concurrency: number,
+  deadline: number,
+  pool: Soak[],
+  report: (done: number) => void,
+): Promise<{ done: number; failed: number; sample: string }> {
   let next = first;
   let done = 0;
   let failed = 0;
   let sample = '';
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < first + count && Date.now() < deadline) {
-      const i = next;
-      next += 1;
-      try {
-        await operation(i, pool);
-      } catch (e) {
-        failed += 1;
-        if (!sample) sample = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < first + count && Date.now() < deadline) {
+        const i = next;
+        next += 1;
+        try {
+          await operation(i, pool);
+        } catch (e) {
+          failed += 1;
+          if (!sample) sample = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        }
+        done += 1;
+        if (done % 100_000 === 0) report(done);
       }
-      done += 1;
-      if (done % 100_000 === 0) report(done);
-    }
-  }));
+    }),
+  );
   return { done, failed, sample };
 }
 
@@ -153,4 +194,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => { process.exitCode = code; }, (e: unknown) => { console.error(e); process.exitCode = 1; });
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

@@ -9,7 +9,8 @@ export const CLIENT_COMMANDS = [
   'hello', // ioredis's hand-shake (RESP3, with AUTH); with `protocol: 2`, `auth` instead
   'info', // ioredis's ready check; init() reads the server version
   'script|load', // init() preloads every script
-  'evalsha', 'eval', // every operation; EVAL after NOSCRIPT
+  'evalsha',
+  'eval', // every operation; EVAL after NOSCRIPT
   'scan', // afind() / afindKeys() without keys
 ] as const;
 

@@ -66,7 +66,17 @@ function positiveInt(name: string, v: string): number {
 }
 
 function parseArgs(argv: readonly string[]): Parsed {
-  const p = { positional: [] as string[], url: process.env.REDIS_URL || undefined, timeoutMs: 5000, limit: 100, user: undefined as string | undefined, models: [] as string[], json: false, help: false, version: false };
+  const p = {
+    positional: [] as string[],
+    url: process.env.REDIS_URL || undefined,
+    timeoutMs: 5000,
+    limit: 100,
+    user: undefined as string | undefined,
+    models: [] as string[],
+    json: false,
+    help: false,
+    version: false,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -171,4 +181,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

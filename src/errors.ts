@@ -197,7 +197,11 @@ export function show(value: unknown): string {
   else if (value instanceof Date) s = `Date(${value.getTime()})`;
   else if (value instanceof Uint8Array) s = `Uint8Array(${value.length})`;
   else {
-    try { s = JSON.stringify(value) ?? typeof value; } catch { s = typeof value; }
+    try {
+      s = JSON.stringify(value) ?? typeof value;
+    } catch {
+      s = typeof value;
+    }
   }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

@@ -29,7 +29,20 @@ export type { MetaOptions } from './model/meta.js';
 export type { ModelClass, ModelInstance, InputOf, PartialInputOf, FieldsOf } from './model/types.js';
 export type { Shape } from './model/schema.js';
 export type { FindOptions, DeleteResult, GetOrCreateResult } from './model/class-ops.js';
-export { aget, afind, afindOne, aexists, agetOrCreate, ainsert, adeleteMany, apipeline, alockFromKey, findRedisModels, init, teardown } from './model/module-ops.js';
+export {
+  aget,
+  afind,
+  afindOne,
+  aexists,
+  agetOrCreate,
+  ainsert,
+  adeleteMany,
+  apipeline,
+  alockFromKey,
+  findRedisModels,
+  init,
+  teardown,
+} from './model/module-ops.js';
 export type { LockOptions, HeldLock } from './runtime/lock.js';
 export type { InitOptions, ModuleDeleteResult } from './model/module-ops.js';
 export type { Client } from './runtime/scripts.js';

@@ -56,7 +56,10 @@ export function newId(): string {
   const now = Date.now();
   if (now === lastTime) {
     let i = lastRandom.length - 1;
-    while (i >= 0 && lastRandom[i] === 31) { lastRandom[i] = 0; i -= 1; }
+    while (i >= 0 && lastRandom[i] === 31) {
+      lastRandom[i] = 0;
+      i -= 1;
+    }
     if (i >= 0) lastRandom[i]! += 1;
   } else {
     lastTime = now;
@@ -65,6 +68,9 @@ export function newId(): string {
   }
   let t = now;
   let time = '';
-  for (let i = 0; i < 10; i += 1) { time = CROCKFORD[t % 32]! + time; t = Math.floor(t / 32); }
+  for (let i = 0; i < 10; i += 1) {
+    time = CROCKFORD[t % 32]! + time;
+    t = Math.floor(t / 32);
+  }
   return time + lastRandom.map((d) => CROCKFORD[d]).join('');
 }

@@ -18,16 +18,20 @@ import { libraryClient, testClient, testTopology } from './helpers/hooks.js';
 import { closeAll } from './helpers/handles.js';
 import { checkInvariants } from './helpers/invariants.js';
 
-class Shop extends defineModel('AclShop', {
-  id: field.str({ key: true }),
-  visits: field.int({ default: 0 }),
-  rating: field.float({ default: 0 }),
-  name: field.str({ default: '' }),
-  tags: field.list(field.str()),
-  stock: field.dict(field.int()),
-  badges: field.set(field.str()),
-  jobs: field.priorityQueue(field.str()),
-}, { ttl: 600 }) {}
+class Shop extends defineModel(
+  'AclShop',
+  {
+    id: field.str({ key: true }),
+    visits: field.int({ default: 0 }),
+    rating: field.float({ default: 0 }),
+    name: field.str({ default: '' }),
+    tags: field.list(field.str()),
+    stock: field.dict(field.int()),
+    badges: field.set(field.str()),
+    jobs: field.priorityQueue(field.str()),
+  },
+  { ttl: 600 },
+) {}
 
 describe('least privilege: an ACL user with only the commands the library needs', function () {
   this.timeout(60000);
@@ -45,7 +49,11 @@ describe('least privilege: an ACL user with only the commands the library needs'
   });
   after(async () => {
     Shop.Meta.redis = null;
-    await closeAll(() => lib?.disconnect(), () => admin?.disconnect(), () => server?.stop());
+    await closeAll(
+      () => lib?.disconnect(),
+      () => admin?.disconnect(),
+      () => server?.stop(),
+    );
   });
 
   it('runs every kind of operation, pipelines, locks and the NOSCRIPT fallback, with nothing refused', async () => {
@@ -62,9 +70,18 @@ describe('least privilege: an ACL user with only the commands the library needs'
     await s.jobs.apush('j1', 2);
     await s.jobs.apush('j0', 1);
     expect(await s.jobs.apop()).to.equal('j0');
-    await s.apipeline(async (m) => { m.visits.iadd(1); m.name.iadd('!'); m.tags.append('c'); m.stock.setItem('kiwis', 1); });
-    await rapyer.apipeline(async () => { s.visits.iadd(1); });
-    await s.alock('restock', { saveAtEnd: true }, async (m) => { m.rating.value = 4.5; });
+    await s.apipeline(async (m) => {
+      m.visits.iadd(1);
+      m.name.iadd('!');
+      m.tags.append('c');
+      m.stock.setItem('kiwis', 1);
+    });
+    await rapyer.apipeline(async () => {
+      s.visits.iadd(1);
+    });
+    await s.alock('restock', { saveAtEnd: true }, async (m) => {
+      m.rating.value = 4.5;
+    });
     await s.aupdate({ name: 'corner shop' });
     const copy = await s.aduplicate();
     await s.asetTtl(300);
@@ -86,7 +103,10 @@ describe('least privilege: an ACL user with only the commands the library needs'
 
   it('is refused everything else: other keys, other commands (ACLs cannot confine HSET & co. to scripts)', async () => {
     const refused = async (p: Promise<unknown>) => {
-      const err = await p.then(() => null, (e: unknown) => e);
+      const err = await p.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(Error);
       expect((err as Error).message).to.match(/^NOPERM|user executing the script can't/);
     };
@@ -117,13 +137,14 @@ describe('least privilege: the command list', () => {
 });
 
 // Only registered in the ACL run (npm run test:acl), so the default run has nothing pending.
-if (aclEnabled() && testTopology() === 'single') describe('least privilege: the run under TEST_ACL=1', () => {
-  it('binds the library to the ACL user and keeps testClient() the admin', async () => {
-    expect(libraryClient()).to.not.equal(testClient());
-    const info = String(await testClient().client('INFO'));
-    expect(info).to.match(/user=default/);
-    const list = String(await testClient().client('LIST'));
-    expect(list).to.match(new RegExp(`user=${ACL_USER}\\b`));
-    expect(await testClient().acl('LOG')).to.deep.equal([]);
+if (aclEnabled() && testTopology() === 'single')
+  describe('least privilege: the run under TEST_ACL=1', () => {
+    it('binds the library to the ACL user and keeps testClient() the admin', async () => {
+      expect(libraryClient()).to.not.equal(testClient());
+      const info = String(await testClient().client('INFO'));
+      expect(info).to.match(/user=default/);
+      const list = String(await testClient().client('LIST'));
+      expect(list).to.match(new RegExp(`user=${ACL_USER}\\b`));
+      expect(await testClient().acl('LOG')).to.deep.equal([]);
+    });
   });
-});

@@ -149,7 +149,10 @@ describe('in-place arithmetic', () => {
       expect(thrown(() => m.f.ipow(2))).to.be.instanceOf(OverflowError);
       expect(m.f.value).to.equal(1e308);
       const neg = new ArithModel({ f: -8 });
-      expect(thrown(() => neg.f.ipow(0.5)), 'NaN result').to.be.instanceOf(OverflowError);
+      expect(
+        thrown(() => neg.f.ipow(0.5)),
+        'NaN result',
+      ).to.be.instanceOf(OverflowError);
       expect(neg.f.value).to.equal(-8);
     });
 
@@ -160,7 +163,10 @@ describe('in-place arithmetic', () => {
       expect(thrown(() => m.f.iadd(NaN))).to.be.instanceOf(ValidationError);
       expect(thrown(() => m.f.imul(Infinity))).to.be.instanceOf(ValidationError);
       expect(thrown(() => m.i.ipow(-1))).to.be.instanceOf(UnsupportedArgumentError);
-      expect(thrown(() => m.maybe.iadd(1)), 'null value').to.be.instanceOf(ValidationError);
+      expect(
+        thrown(() => m.maybe.iadd(1)),
+        'null value',
+      ).to.be.instanceOf(ValidationError);
       expect(m.toJSON()).to.include({ i: 3, f: 1, maybe: null });
     });
   });

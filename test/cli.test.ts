@@ -51,10 +51,16 @@ describe('rapyer-ts CLI', function () {
   it('scripts list prints every script with its SHA1, without a server', async () => {
     const r = await cli('scripts', 'list');
     expect(r.code, r.stderr).to.equal(0);
-    const rows = new Map(r.stdout.trim().split('\n').slice(1).map((l) => {
-      const [name, keys, sha] = l.trim().split(/\s+/);
-      return [name!, { keys, sha }];
-    }));
+    const rows = new Map(
+      r.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => {
+          const [name, keys, sha] = l.trim().split(/\s+/);
+          return [name!, { keys, sha }];
+        }),
+    );
     expect([...rows.keys()]).to.have.members(entries.map(([name]) => name));
     for (const [name, { sha }] of entries) expect(rows.get(name)?.sha, name).to.equal(sha);
     expect(rows.get('int/incr')?.keys).to.equal('dynamic');
@@ -108,15 +114,19 @@ describe('rapyer-ts CLI', function () {
   });
 });
 
-class CliShop extends defineModel('CliShop', {
-  name: field.str({ key: true }),
-  visits: field.int({ default: 0 }),
-  opened: field.datetime({ optional: true }),
-  tags: field.list(field.str()),
-  owners: field.set(field.str()),
-  stock: field.dict(field.int()),
-  queue: field.priorityQueue(field.str()),
-}, { ttl: 600 }) {}
+class CliShop extends defineModel(
+  'CliShop',
+  {
+    name: field.str({ key: true }),
+    visits: field.int({ default: 0 }),
+    opened: field.datetime({ optional: true }),
+    tags: field.list(field.str()),
+    owners: field.set(field.str()),
+    stock: field.dict(field.int()),
+    queue: field.priorityQueue(field.str()),
+  },
+  { ttl: 600 },
+) {}
 
 /** The URL of the test server with a user's credentials. */
 function urlAs(user: string, password: string): string {
@@ -160,9 +170,14 @@ describe('rapyer-ts CLI: --version, --json, pipes', function () {
 
   it('output piped into a reader that has gone (| head) ends quietly: exit 0, no stack trace', async () => {
     const r = await new Promise<Run>((resolve) => {
-      execFile('bash', ['-c', `"${process.execPath}" --import tsx src/cli.ts scripts list | true; exit "\${PIPESTATUS[0]}"`], { cwd: root, timeout: 30000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-      });
+      execFile(
+        'bash',
+        ['-c', `"${process.execPath}" --import tsx src/cli.ts scripts list | true; exit "\${PIPESTATUS[0]}"`],
+        { cwd: root, timeout: 30000 },
+        (err, stdout, stderr) => {
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+        },
+      );
     });
     expect(r.stderr).to.equal('');
     expect(r.code).to.equal(0);
@@ -173,11 +188,23 @@ describe('rapyer-ts inspect', function () {
   this.timeout(60000);
 
   it('shows every key of a model with its type and TTL, and decodes the stored JSON', async () => {
-    const shop = await new CliShop({ name: 'corner', visits: 3, opened: new Date(1000), tags: ['a', 'b'], owners: new Set(['ann']), stock: { nails: 7 } }).asave();
+    const shop = await new CliShop({
+      name: 'corner',
+      visits: 3,
+      opened: new Date(1000),
+      tags: ['a', 'b'],
+      owners: new Set(['ann']),
+      stock: { nails: 7 },
+    }).asave();
     await shop.queue.apush('job', 2);
     const r = await cli('inspect', shop.key, '--url', testServer().url, '--json');
     expect(r.code, r.stderr).to.equal(0);
-    const out = JSON.parse(r.stdout) as { model: string; pk: string; note: string; keys: { key: string; role: string; path: string | null; type: string; ttlMs: number | null; size: number | null; value: unknown }[] };
+    const out = JSON.parse(r.stdout) as {
+      model: string;
+      pk: string;
+      note: string;
+      keys: { key: string; role: string; path: string | null; type: string; ttlMs: number | null; size: number | null; value: unknown }[];
+    };
     expect(out.model).to.equal('CliShop');
     expect(out.pk).to.equal('corner');
     expect(out.note).to.contain('without the model class');
@@ -223,7 +250,13 @@ describe('rapyer-ts check', function () {
     expect(load.code, load.stderr).to.equal(0);
     const r = await cli('check', '--url', testServer().url, '--json');
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    const out = JSON.parse(r.stdout) as { ok: boolean; cluster: boolean; commands: string[]; warnings: string[]; masters: { version: string; missingScripts: string[]; aclUser: string; deniedCommands: unknown[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      cluster: boolean;
+      commands: string[];
+      warnings: string[];
+      masters: { version: string; missingScripts: string[]; aclUser: string; deniedCommands: unknown[] }[];
+    };
     expect(out.ok).to.equal(true);
     expect(out.cluster).to.equal(testTopology() === 'cluster');
     expect(out.masters).to.have.length((await testMasters()).length);

@@ -52,7 +52,10 @@ describe('collection defaults and definitions', () => {
   it('asave writes no key for the queue, and the queue stays a proxy to Redis', async () => {
     const h = await new Holder({ id: 'pq' }).asave();
     expect((await allKeys('CollDefHolder:{pq}*')).sort()).to.deep.equal([
-      'CollDefHolder:{pq}', 'CollDefHolder:{pq}:extra', 'CollDefHolder:{pq}:seen', 'CollDefHolder:{pq}:tags',
+      'CollDefHolder:{pq}',
+      'CollDefHolder:{pq}:extra',
+      'CollDefHolder:{pq}:seen',
+      'CollDefHolder:{pq}:tags',
     ]);
     await h.queue.apush('job', 2);
     expect(h.queue.toJSON()).to.equal(undefined);

@@ -10,11 +10,15 @@ import { testClient, testServer } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 import { expectReject } from './helpers/reject.js';
 
-class Bag extends defineModel('ReadsBag', {
-  id: field.str({ key: true }),
-  items: field.list(field.int()),
-  tags: field.set(field.str()),
-}, { ttl: 100, refreshTtl: ActionGroup.READ | ActionGroup.APPEND }) {}
+class Bag extends defineModel(
+  'ReadsBag',
+  {
+    id: field.str({ key: true }),
+    items: field.list(field.int()),
+    tags: field.set(field.str()),
+  },
+  { ttl: 100, refreshTtl: ActionGroup.READ | ActionGroup.APPEND },
+) {}
 
 async function stored(items: number[] = [0, 1, 2, 3, 4], tags: string[] = ['a']): Promise<Bag> {
   const b = await new Bag({ id: 'b1', items, tags }).asave();
@@ -47,7 +51,15 @@ describe('RedisList.aget and aslice', () => {
     const b = await stored();
     const py = [0, 1, 2, 3, 4];
     const cases: [number | undefined, number | undefined][] = [
-      [undefined, undefined], [1, 3], [-2, undefined], [undefined, -2], [-10, 10], [3, 1], [5, 9], [-1, -1], [0, 0],
+      [undefined, undefined],
+      [1, 3],
+      [-2, undefined],
+      [undefined, -2],
+      [-10, 10],
+      [3, 1],
+      [5, 9],
+      [-1, -1],
+      [0, 0],
     ];
     for (const [s, e] of cases) {
       const from = s === undefined ? 0 : Math.min(s < 0 ? Math.max(s + 5, 0) : s, 5);

@@ -5,14 +5,18 @@ import { defineModel, field, ActionGroup, CorruptedModelError, ValidationError }
 import { testClient, testServer } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 
-class M extends defineModel('CollModel', {
-  id: field.str({ key: true }),
-  visits: field.int({ default: 0 }),
-  tags: field.list(field.str()),
-  attrs: field.dict(field.int()),
-  seen: field.set(field.int()),
-  jobs: field.priorityQueue(field.str()),
-}, { ttl: 100, refreshTtl: false }) {}
+class M extends defineModel(
+  'CollModel',
+  {
+    id: field.str({ key: true }),
+    visits: field.int({ default: 0 }),
+    tags: field.list(field.str()),
+    attrs: field.dict(field.int()),
+    seen: field.set(field.int()),
+    jobs: field.priorityQueue(field.str()),
+  },
+  { ttl: 100, refreshTtl: false },
+) {}
 
 const MAIN = 'CollModel:{m1}';
 const keysOf = (main: string) => [main, `${main}:tags`, `${main}:attrs`, `${main}:seen`, `${main}:jobs`];
@@ -33,7 +37,11 @@ async function storedState(main = MAIN) {
 
 describe('collections with model-level operations', () => {
   it('defaults lists, dicts and sets to empty; a default factory gives fresh values', () => {
-    const Defaults = defineModel('CollDefaults', { id: field.str({ key: true }), l: field.list(field.int(), { default: () => [1, 2] }), d: field.dict(field.str()) });
+    const Defaults = defineModel('CollDefaults', {
+      id: field.str({ key: true }),
+      l: field.list(field.int(), { default: () => [1, 2] }),
+      d: field.dict(field.str()),
+    });
     const a = new Defaults({ id: 'a' });
     const b = new Defaults({ id: 'b' });
     a.l.append(3);
@@ -56,7 +64,11 @@ describe('collections with model-level operations', () => {
     const m = make();
     await m.asave();
     let err: unknown = null;
-    try { await m.aupdate({ tags: ['x', 3 as never] }); } catch (e) { err = e; }
+    try {
+      await m.aupdate({ tags: ['x', 3 as never] });
+    } catch (e) {
+      err = e;
+    }
     expect(err).to.be.instanceOf(ValidationError);
     expect([...m.tags]).to.deep.equal(['a', 'b']);
     expect((await storedState()).tags).to.deep.equal(['"a"', '"b"']);
@@ -78,7 +90,9 @@ describe('collections with model-level operations', () => {
     await m.asave();
     await m.jobs.apush('j', 1);
     let got: M | null = null;
-    const { count, commands } = await countCommands(testServer().url, async () => { got = await M.aget('m1'); });
+    const { count, commands } = await countCommands(testServer().url, async () => {
+      got = await M.aget('m1');
+    });
     expect(count, commands.join(',')).to.equal(1);
     expect(got!.toJSON()).to.deep.equal(m.toJSON());
   });
@@ -106,13 +120,20 @@ describe('collections with model-level operations', () => {
     await make('m1').asave();
     await make('m2').asave();
     const found = await M.afind('m1', 'm2');
-    expect(found.map((f) => [...f.tags])).to.deep.equal([['a', 'b'], ['a', 'b']]);
+    expect(found.map((f) => [...f.tags])).to.deep.equal([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
     expect((await M.afindOne('m2'))!.attrs.get('x')).to.equal(1);
     const any = await rapyer.aget('CollModel:{m2}');
     expect((any as M).seen.has(2)).to.equal(true);
     await testClient().rpush('CollModel:{m2}:tags', '{"no": 1}');
     let err: unknown = null;
-    try { await M.afind('m1', 'm2'); } catch (e) { err = e; }
+    try {
+      await M.afind('m1', 'm2');
+    } catch (e) {
+      err = e;
+    }
     expect(err).to.be.instanceOf(CorruptedModelError);
     expect((err as Error).message).to.match(/CollModel:\{m2\} field "tags\[2\]"/);
   });
@@ -179,7 +200,11 @@ describe('collections with model-level operations', () => {
   });
 
   it('TTL rule 1: a refresh sets every key, collections included', async () => {
-    class R extends defineModel('CollRefresh', { id: field.str({ key: true }), tags: field.list(field.str()), seen: field.set(field.int()) }, { ttl: 100, refreshTtl: ActionGroup.FETCH }) {}
+    class R extends defineModel(
+      'CollRefresh',
+      { id: field.str({ key: true }), tags: field.list(field.str()), seen: field.set(field.int()) },
+      { ttl: 100, refreshTtl: ActionGroup.FETCH },
+    ) {}
     const r = new R({ id: 'r1', tags: ['a'], seen: [1] });
     await r.asave();
     for (const k of await testClient().keys('CollRefresh*')) await testClient().pexpire(k, 5000);

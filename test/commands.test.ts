@@ -11,12 +11,16 @@ import { testClient, testServer, dbsizeAll, testMasters } from './helpers/hooks.
 import { countCommands } from './helpers/server.js';
 
 const CmdAddr = defineModel('CmdAddr', { city: field.str({ default: 'Paris' }) });
-const CmdModel = defineModel('CmdModel', {
-  name: field.str({ default: 'a' }),
-  n: field.int({ default: 0 }),
-  x: field.float({ default: 0 }),
-  address: field.model(CmdAddr),
-}, { ttl: 100, refreshTtl: true });
+const CmdModel = defineModel(
+  'CmdModel',
+  {
+    name: field.str({ default: 'a' }),
+    n: field.int({ default: 0 }),
+    x: field.float({ default: 0 }),
+    address: field.model(CmdAddr),
+  },
+  { ttl: 100, refreshTtl: true },
+);
 
 type Cmd = InstanceType<typeof CmdModel>;
 
@@ -79,8 +83,12 @@ describe('one command per operation', () => {
     it('aduplicate and aduplicateMany(3): one EVALSHA, every copy has the TTL', async () => {
       const m = await stored();
       let copies: Cmd[] = [];
-      await expectOne(async () => { copies = [await m.aduplicate()]; });
-      await expectOne(async () => { copies = [...copies, ...(await m.aduplicateMany(3))]; });
+      await expectOne(async () => {
+        copies = [await m.aduplicate()];
+      });
+      await expectOne(async () => {
+        copies = [...copies, ...(await m.aduplicateMany(3))];
+      });
       expect(copies).to.have.length(4);
       for (const c of copies) await expectRefreshed(c.key);
     });

@@ -134,7 +134,11 @@ describe('RedisDict', () => {
       const m = await saved({ a: 1, b: 2, c: 3 });
       const popped: [string, number][] = [];
       for (let i = 0; i < 3; i += 1) popped.push(await m.attrs.apopitem());
-      expect(popped).to.deep.equal([['a', 1], ['b', 2], ['c', 3]]);
+      expect(popped).to.deep.equal([
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ]);
       expect(m.attrs.size).to.equal(0);
       expect(await testClient().exists(ATTRS)).to.equal(0);
       await expectReject(m.attrs.apopitem(), KeyError, /empty/);
@@ -206,7 +210,9 @@ describe('RedisDict', () => {
         p.attrs.update({ a: 10, d: 4 });
       });
       expect(await stored()).to.deep.equal({ a: 10, b: 2, c: 3, d: 4 });
-      await m.apipeline(async (p) => { p.attrs.clear(); });
+      await m.apipeline(async (p) => {
+        p.attrs.clear();
+      });
       expect(await testClient().exists(ATTRS)).to.equal(0);
     });
   });
@@ -215,9 +221,15 @@ describe('RedisDict', () => {
     it('every async method throws KeyNotFound and creates no key', async () => {
       const m = new D({ id: 'd1', attrs: { a: 1 } });
       const ops: (() => Promise<unknown>)[] = [
-        () => m.attrs.asetItem('x', 1), () => m.attrs.adelItem('a'), () => m.attrs.aupdate({ x: 1 }),
-        () => m.attrs.apop('a'), () => m.attrs.apop('a', 0), () => m.attrs.apopitem(), () => m.attrs.aclear(),
-        () => m.attrs.aload(), () => m.attrs.asave(),
+        () => m.attrs.asetItem('x', 1),
+        () => m.attrs.adelItem('a'),
+        () => m.attrs.aupdate({ x: 1 }),
+        () => m.attrs.apop('a'),
+        () => m.attrs.apop('a', 0),
+        () => m.attrs.apopitem(),
+        () => m.attrs.aclear(),
+        () => m.attrs.aload(),
+        () => m.attrs.asave(),
       ];
       for (const op of ops) await expectReject(op(), KeyNotFound, /DictT:\{d1\}/);
       expect(await allKeys('*')).to.deep.equal([]);
@@ -228,7 +240,7 @@ describe('RedisDict', () => {
   describe('TTL', () => {
     class T extends defineModel('DictTtl', { id: field.str({ key: true }), attrs: field.dict(field.str()) }, { ttl: 100, refreshTtl: false }) {}
 
-    it('rule 4: a dict emptied then written again takes the main key\'s remaining TTL', async () => {
+    it("rule 4: a dict emptied then written again takes the main key's remaining TTL", async () => {
       const m = new T({ id: 't1', attrs: { a: 'x' } });
       await m.asave();
       await testClient().pexpire('DictTtl:{t1}', 40_000);

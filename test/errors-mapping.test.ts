@@ -40,8 +40,15 @@ describe('error mapping and pipeline nesting', () => {
     const c = testClient();
     await rapyer.apipeline(async () => {
       a.n.iadd(1);
-      await rapyer.apipeline(async () => { b.n.iadd(2); });
-      await b.apipeline((m) => { m.n.iadd(3); }, { load: false });
+      await rapyer.apipeline(async () => {
+        b.n.iadd(2);
+      });
+      await b.apipeline(
+        (m) => {
+          m.n.iadd(3);
+        },
+        { load: false },
+      );
       expect(await c.hget('ErrMapCounter:{b}', 'n'), 'the inner pipelines sent nothing').to.equal('0');
       expect(await c.hget('ErrMapCounter:{a}', 'n')).to.equal('0');
     });
@@ -57,7 +64,10 @@ describe('error mapping and pipeline nesting', () => {
     try {
       await rapyer.apipeline(async () => {
         a.n.iadd(1);
-        await rapyer.apipeline(async () => { a.n.iadd(1); throw boom; });
+        await rapyer.apipeline(async () => {
+          a.n.iadd(1);
+          throw boom;
+        });
       });
     } catch (e) {
       caught = e;

@@ -7,8 +7,17 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { Redis, ReplyError } from 'ioredis';
 import {
-  ConnectionLostError, CorruptedModelError, ERROR_CODES, KeyNotFound, RapyerError, RedisError, ValidationError,
-  defineModel, field, fromScriptError, type ErrorCode,
+  ConnectionLostError,
+  CorruptedModelError,
+  ERROR_CODES,
+  KeyNotFound,
+  RapyerError,
+  RedisError,
+  ValidationError,
+  defineModel,
+  field,
+  fromScriptError,
+  type ErrorCode,
 } from '../src/index.js';
 import { runScript } from '../src/runtime/scripts.js';
 import { preloadNode } from '../src/runtime/connection.js';
@@ -124,7 +133,12 @@ describe('errors', () => {
     it('WRONGTYPE inside a pipeline batch is CorruptedModelError too, and rolls back', async () => {
       const m = await new ErrT({ id: 'w3', tags: [] }).asave();
       await testClient().set('ErrT:{w3}:tags', 'not a list');
-      const e = await caught(m.apipeline(async (q) => { q.n.iadd(1); q.tags.append('x'); }));
+      const e = await caught(
+        m.apipeline(async (q) => {
+          q.n.iadd(1);
+          q.tags.append('x');
+        }),
+      );
       expect(e).to.be.instanceOf(CorruptedModelError);
       expect((e as Error).message).to.match(/ErrT:\{w3\}/);
       expect((e as Error).cause).to.be.instanceOf(ReplyError);
@@ -133,9 +147,14 @@ describe('errors', () => {
 
     it('any other Redis error reply is RedisError with the ReplyError as cause', async () => {
       await new ErrT({ id: 'r1' }).asave();
-      const e = await caught(runScript(libraryClient(), {
-        script: 'int/op', keys: ['ErrT:{r1}'], args: ['not a number', 'x', 'y'], label: 'ErrT:{r1} test',
-      }));
+      const e = await caught(
+        runScript(libraryClient(), {
+          script: 'int/op',
+          keys: ['ErrT:{r1}'],
+          args: ['not a number', 'x', 'y'],
+          label: 'ErrT:{r1} test',
+        }),
+      );
       expect(e).to.be.instanceOf(RedisError);
       expect((e as RedisError).code).to.equal('REDIS');
       expect((e as Error).message).to.match(/^ErrT:\{r1\} test: /);

@@ -74,7 +74,7 @@ function incrementLoop(client: Cluster, tallies: readonly Tally[]) {
       }
       t.resolved += 1;
       if (after) t.afterPromotion += 1;
-      if (after || await replicated(t)) t.durable += 1;
+      if (after || (await replicated(t))) t.durable += 1;
     }
   };
   const workers = tallies.map(worker);
@@ -93,7 +93,9 @@ async function replicaOf(cluster: TestCluster, master: Redis): Promise<Redis> {
   for (const n of cluster.nodes.filter((x) => x.role === 'replica')) {
     const admin = new Redis({ host: n.host, port: n.port });
     try {
-      const myself = String(await admin.cluster('NODES')).split('\n').find((l) => l.includes('myself'))!;
+      const myself = String(await admin.cluster('NODES'))
+        .split('\n')
+        .find((l) => l.includes('myself'))!;
       if (myself.split(' ')[3] === masterId) return admin;
     } catch (e) {
       admin.disconnect();
@@ -139,8 +141,16 @@ describe('fail-over on a Redis Cluster with one replica per master', function ()
     const ownerOf = (name: string) => client.slots[keySlot(`FailoverCounter:{${name}}`)]![0]!;
     const names = Array.from({ length: 400 }, (_v, i) => `c${i}`);
     const chosen = masters.flatMap((m) => names.filter((n) => ownerOf(n) === nodeKey(m)).slice(0, 4));
-    const tallies: Tally[] = (await Promise.all(chosen.map((n) => new Counter({ name: n }).asave())))
-      .map((counter) => ({ counter, owner: ownerOf(counter.pk), attempted: 0, resolved: 0, durable: 0, afterPromotion: 0, failed: 0, values: [] }));
+    const tallies: Tally[] = (await Promise.all(chosen.map((n) => new Counter({ name: n }).asave()))).map((counter) => ({
+      counter,
+      owner: ownerOf(counter.pk),
+      attempted: 0,
+      resolved: 0,
+      durable: 0,
+      afterPromotion: 0,
+      failed: 0,
+      values: [],
+    }));
     const onVictim = tallies.filter((t) => t.owner === victim);
     expect(onVictim).to.have.length(4);
 
@@ -151,11 +161,14 @@ describe('fail-over on a Redis Cluster with one replica per master', function ()
       await until('durable increments on every counter', async () => tallies.every((t) => t.durable >= 20));
       const killedAt = Date.now();
       await cluster.kill(victimPid);
-      await until('the replica promoted and the cluster ok', async () =>
-        /role:master/.test(await replica!.info('replication')) && /cluster_state:ok/.test(String(await replica!.cluster('INFO'))));
+      await until(
+        'the replica promoted and the cluster ok',
+        async () => /role:master/.test(await replica!.info('replication')) && /cluster_state:ok/.test(String(await replica!.cluster('INFO'))),
+      );
       client.refreshSlotsCache();
-      await until('the client to route the slots to the promoted node', async () => onVictim.every((t) =>
-        client.slots[keySlot(t.counter.key)]?.[0] === promotedKey));
+      await until('the client to route the slots to the promoted node', async () =>
+        onVictim.every((t) => client.slots[keySlot(t.counter.key)]?.[0] === promotedKey),
+      );
       loop.state.promoted = true;
       promotedAfter = Date.now() - killedAt;
       await until('increments on the promoted node', async () => onVictim.every((t) => t.afterPromotion >= 20));
@@ -178,9 +191,11 @@ describe('fail-over on a Redis Cluster with one replica per master', function ()
       if (t.owner !== victim) expect(n, `${t.counter.key} (its master stayed up)`).to.be.at.least(t.resolved);
     });
     const sum = (f: (t: Tally, stored: number) => number) => onVictim.reduce((s, t) => s + f(t, stored[tallies.indexOf(t)]!), 0);
-    console.log(`      promoted ${promotedAfter} ms after the kill; on the killed master's counters: `
-      + `${sum((t) => t.resolved)} resolved, ${sum((t) => t.durable)} durable, `
-      + `${sum((t, n) => Math.max(0, t.resolved - n))} resolved but lost, ${sum((t) => t.failed)} rejected, `
-      + `${sum((t, n) => n - new Set(t.values).size)} applied without a reply`);
+    console.log(
+      `      promoted ${promotedAfter} ms after the kill; on the killed master's counters: ` +
+        `${sum((t) => t.resolved)} resolved, ${sum((t) => t.durable)} durable, ` +
+        `${sum((t, n) => Math.max(0, t.resolved - n))} resolved but lost, ${sum((t) => t.failed)} rejected, ` +
+        `${sum((t, n) => n - new Set(t.values).size)} applied without a reply`,
+    );
   });
 });

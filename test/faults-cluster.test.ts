@@ -27,7 +27,9 @@ describe('fault: CLIENT KILL of a cluster node connection during concurrent incr
   before(async () => {
     cluster = await startCluster({ masters: 3, replicas: 0 });
     lib = new Cluster([...cluster.startupNodes], { redisOptions: { connectionName: name } });
-    lib.on('error', () => { /* reconnects are expected */ });
+    lib.on('error', () => {
+      /* reconnects are expected */
+    });
     await preloadScripts(lib);
     NodeKillCounter.Meta.redis = lib;
   });
@@ -51,23 +53,30 @@ describe('fault: CLIENT KILL of a cluster node connection during concurrent incr
         while (!done) {
           await new Promise((r) => setTimeout(r, 40));
           const id = await clientId(admin, name);
-          if (id && !done) { await admin.client('KILL', 'ID', id).catch(() => 0); kills += 1; }
+          if (id && !done) {
+            await admin.client('KILL', 'ID', id).catch(() => 0);
+            kills += 1;
+          }
         }
       })();
       let started = 0;
       const TOTAL = 20000;
-      await Promise.all(Array.from({ length: 200 }, async () => {
-        while (started < TOTAL) {
-          started += 1;
-          await tally.track(c.n.aincrease(1));
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 200 }, async () => {
+          while (started < TOTAL) {
+            started += 1;
+            await tally.track(c.n.aincrease(1));
+          }
+        }),
+      );
       done = true;
       await killer;
       const final = (await NodeKillCounter.aget('k')).n.value;
       const runs = (await commandCalls(admin, 'evalsha')) + (await commandCalls(admin, 'eval')) - 1; // minus aget
       const k = final - tally.resolved;
-      console.log(`      kills ${kills}; ${TOTAL} increments: ${tally}; stored ${final} = resolved ${tally.resolved} + ${k} of the ${tally.rejected} rejected; script runs ${runs}`);
+      console.log(
+        `      kills ${kills}; ${TOTAL} increments: ${tally}; stored ${final} = resolved ${tally.resolved} + ${k} of the ${tally.rejected} rejected; script runs ${runs}`,
+      );
       expect(kills).to.be.greaterThan(3);
       expect(tally.errorNames().filter((n) => n !== ConnectionLostError.name)).to.deep.equal([]);
       expect(k).to.be.within(0, tally.rejected);

@@ -20,29 +20,39 @@ import { closeAll } from './helpers/handles.js';
 import { checkInvariants } from './helpers/invariants.js';
 import { Tally, clientId, commandCalls, faultRig, freePort, spawnRedis, type FaultRig } from './helpers/faults.js';
 
-class KillCounter extends defineModel('FaultKillCounter', {
-  id: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-}, { ttl: 3600 }) {}
+class KillCounter extends defineModel(
+  'FaultKillCounter',
+  {
+    id: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+  },
+  { ttl: 3600 },
+) {}
 
-class RestartDoc extends defineModel('FaultRestartDoc', {
-  id: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  body: field.str({ default: '' }),
-  tags: field.list(field.str()),
-}, { ttl: 3600 }) {}
+class RestartDoc extends defineModel(
+  'FaultRestartDoc',
+  {
+    id: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    body: field.str({ default: '' }),
+    tags: field.list(field.str()),
+  },
+  { ttl: 3600 },
+) {}
 
 /** Runs `total` operations on `workers` concurrent loops; `onProgress` sees every settlement. */
 async function stream(total: number, workers: number, op: (i: number) => Promise<unknown>, tally: Tally, onProgress?: () => void): Promise<void> {
   let started = 0;
-  await Promise.all(Array.from({ length: workers }, async () => {
-    while (started < total) {
-      const i = started;
-      started += 1;
-      await tally.track(op(i));
-      onProgress?.();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (started < total) {
+        const i = started;
+        started += 1;
+        await tally.track(op(i));
+        onProgress?.();
+      }
+    }),
+  );
 }
 
 describe('fault: CLIENT KILL of the library connection during concurrent increments', function () {
@@ -76,18 +86,28 @@ describe('fault: CLIENT KILL of the library connection during concurrent increme
       await back;
     };
     // Kill whenever another EVERY operations settled: always while increments are in flight.
-    await stream(TOTAL, 200, () => c.n.aincrease(1), tally, () => {
-      if (!killing && tally.resolved + tally.rejected >= nextKill) {
-        nextKill += EVERY;
-        killing = kill().finally(() => { killing = null; });
-      }
-    });
+    await stream(
+      TOTAL,
+      200,
+      () => c.n.aincrease(1),
+      tally,
+      () => {
+        if (!killing && tally.resolved + tally.rejected >= nextKill) {
+          nextKill += EVERY;
+          killing = kill().finally(() => {
+            killing = null;
+          });
+        }
+      },
+    );
     await killing;
 
     const final = (await KillCounter.aget('k')).n.value;
     const runs = (await commandCalls(rig.admin, 'evalsha')) - 2; // minus asave and aget
     const k = final - tally.resolved;
-    console.log(`      kills ${kills}; ${TOTAL} increments: ${tally}; stored ${final} = resolved ${tally.resolved} + ${k} of the ${tally.rejected} rejected (the rest never ran); EVALSHA runs ${runs}`);
+    console.log(
+      `      kills ${kills}; ${TOTAL} increments: ${tally}; stored ${final} = resolved ${tally.resolved} + ${k} of the ${tally.rejected} rejected (the rest never ran); EVALSHA runs ${runs}`,
+    );
     expect(kills).to.be.greaterThan(5);
     expect(tally.errorNames().filter((n) => n !== ConnectionLostError.name)).to.deep.equal([]);
     expect(k).to.be.within(0, tally.rejected);
@@ -101,15 +121,23 @@ describe('fault: CLIENT KILL of the library connection during concurrent increme
     const tally = new Tally();
     const before = await commandCalls(rig.admin, 'evalsha');
     let kills = 0;
-    await stream(400, 20, async (i) => {
-      if (i % 40 === 20) {
-        const id = await clientId(rig.admin, rig.name);
-        if (id) { await rig.admin.client('KILL', 'ID', id); kills += 1; }
-      }
-      return rapyer.apipeline(async () => {
-        for (const m of await KillCounter.afind(...ids.slice(0, 3))) m.n.iadd(1);
-      });
-    }, tally);
+    await stream(
+      400,
+      20,
+      async (i) => {
+        if (i % 40 === 20) {
+          const id = await clientId(rig.admin, rig.name);
+          if (id) {
+            await rig.admin.client('KILL', 'ID', id);
+            kills += 1;
+          }
+        }
+        return rapyer.apipeline(async () => {
+          for (const m of await KillCounter.afind(...ids.slice(0, 3))) m.n.iadd(1);
+        });
+      },
+      tally,
+    );
     const runs = (await commandCalls(rig.admin, 'evalsha')) - before;
     console.log(`      kills ${kills}; 400 pipelines over 3 models: ${tally}; EVALSHA runs ${runs}`);
     expect(tally.errorNames().filter((n) => n !== ConnectionLostError.name)).to.deep.equal([]);
@@ -127,7 +155,10 @@ describe('fault: CLIENT KILL of the library connection during concurrent increme
       while (!done) {
         await new Promise((r) => setTimeout(r, 30));
         const id = await clientId(rig.admin, rig.name);
-        if (id && !done) { await rig.admin.client('KILL', 'ID', id).catch(() => 0); kills += 1; }
+        if (id && !done) {
+          await rig.admin.client('KILL', 'ID', id).catch(() => 0);
+          kills += 1;
+        }
       }
     })();
     await stream(6000, 100, () => KillCounter.aget('reads').then((m) => expect(m.n.value).to.equal(7)), tally);
@@ -142,7 +173,10 @@ describe('fault: CLIENT KILL of the library connection during concurrent increme
   it("settles the user's own in-flight command on the library's client too (no hang, no resend)", async () => {
     await new KillCounter({ id: 'own' }).asave(); // the client is the library's, prepared
     const id = await clientId(rig.admin, rig.name);
-    const blocked = rig.lib.blpop('FaultKillCounter:{own}:nothing', 30).then(() => 'answered', (e: Error) => e.message);
+    const blocked = rig.lib.blpop('FaultKillCounter:{own}:nothing', 30).then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
     // BLPOP is in flight on the server once CLIENT LIST shows the connection blocked in it
     // (asked again, round trip after round trip, rather than a sleep that may be too short).
     const inBlpop = new RegExp(`^id=${id} [^\\n]*\\bcmd=blpop\\b`, 'm');
@@ -162,7 +196,9 @@ describe('fault: server restart with AOF (appendfsync always)', function () {
   this.timeout(120000);
   let dir: string;
 
-  before(async () => { dir = await mkdtemp(join(tmpdir(), 'rapyer-aof-')); });
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rapyer-aof-'));
+  });
   after(async () => {
     RestartDoc.Meta.redis = null;
     await rm(dir, { recursive: true, force: true });
@@ -176,22 +212,34 @@ describe('fault: server restart with AOF (appendfsync always)', function () {
     // killed there (not left running, which would keep the run from exiting).
     let restart: Promise<void> | null = null;
     const lib = new Redis({ port, host: '127.0.0.1', connectionName: 'rapyer-restart' });
-    lib.on('error', () => { /* the restart drops the connection */ });
+    lib.on('error', () => {
+      /* the restart drops the connection */
+    });
     RestartDoc.Meta.redis = lib;
     try {
       // Acknowledged before the crash: saved models, increments, pipelines.
       const docs = await rapyer.ainsert(...Array.from({ length: 50 }, (_v, i) => new RestartDoc({ id: `d${i}`, body: `body ${i}`, tags: [`t${i}`] })));
-      for (const d of docs) await d.apipeline(async (m) => { m.n.iadd(5); m.tags.append('x'); });
+      for (const d of docs)
+        await d.apipeline(async (m) => {
+          m.n.iadd(5);
+          m.tags.append('x');
+        });
       const c = await new RestartDoc({ id: 'counter' }).asave();
       const tally = new Tally();
-      await stream(6000, 100, () => c.n.aincrease(1), tally, () => {
-        if (!restart && tally.resolved >= 2000) {
-          restart = (async () => {
-            await server.kill('SIGKILL');
-            server = await spawnRedis(port, dir, aof);
-          })();
-        }
-      });
+      await stream(
+        6000,
+        100,
+        () => c.n.aincrease(1),
+        tally,
+        () => {
+          if (!restart && tally.resolved >= 2000) {
+            restart = (async () => {
+              await server.kill('SIGKILL');
+              server = await spawnRedis(port, dir, aof);
+            })();
+          }
+        },
+      );
       expect(restart).to.not.equal(null);
       await restart;
 
@@ -213,7 +261,10 @@ describe('fault: server restart with AOF (appendfsync always)', function () {
       }
     } finally {
       lib.disconnect();
-      await closeAll(() => restart, () => server.kill());
+      await closeAll(
+        () => restart,
+        () => server.kill(),
+      );
     }
   });
 });

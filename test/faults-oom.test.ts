@@ -12,12 +12,16 @@ import { OutOfMemoryError, defineModel, field } from '../src/index.js';
 import { checkInvariants } from './helpers/invariants.js';
 import { Tally, faultRig, type FaultRig } from './helpers/faults.js';
 
-class Doc extends defineModel('FaultOomDoc', {
-  id: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  body: field.str({ default: 'x' }),
-  tags: field.list(field.str()),
-}, { ttl: 3600 }) {}
+class Doc extends defineModel(
+  'FaultOomDoc',
+  {
+    id: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    body: field.str({ default: 'x' }),
+    tags: field.list(field.str()),
+  },
+  { ttl: 3600 },
+) {}
 
 const CHUNK = 'y'.repeat(2000);
 
@@ -53,26 +57,36 @@ describe('fault: maxmemory with noeviction', function () {
     const saved: Doc[] = [];
     let i = 0;
     // 10 writers until 30 rejections: saves of new 20 KB models, pipelines growing the old ones
-    await Promise.all(Array.from({ length: 10 }, async (_v, w) => {
-      while (saves.rejected + pipes.reduce((s, t) => s + t.rejected, 0) < 30 && i < 2000) {
-        i += 1;
-        const d = new Doc({ id: `new${i}`, body: CHUNK.repeat(10), tags: ['a', 'b'] });
-        saved.push(d);
-        await saves.track(d.asave());
-        await pipes[w]!.track(olds[w]!.apipeline(async (m) => { m.n.iadd(1); m.body.iadd(CHUNK); m.tags.append('t'); }));
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 10 }, async (_v, w) => {
+        while (saves.rejected + pipes.reduce((s, t) => s + t.rejected, 0) < 30 && i < 2000) {
+          i += 1;
+          const d = new Doc({ id: `new${i}`, body: CHUNK.repeat(10), tags: ['a', 'b'] });
+          saved.push(d);
+          await saves.track(d.asave());
+          await pipes[w]!.track(
+            olds[w]!.apipeline(async (m) => {
+              m.n.iadd(1);
+              m.body.iadd(CHUNK);
+              m.tags.append('t');
+            }),
+          );
+        }
+      }),
+    );
     const pipeTotal = `${pipes.reduce((s, t) => s + t.resolved, 0)} resolved, ${pipes.reduce((s, t) => s + t.rejected, 0)} rejected`;
     console.log(`      saves: ${saves}; pipelines: ${pipeTotal}`);
     const names = new Set([...saves.errorNames(), ...pipes.flatMap((t) => t.errorNames())]);
     expect([...names]).to.deep.equal([OutOfMemoryError.name]);
 
-    for (const d of saved) { // stored whole, or absent
+    for (const d of saved) {
+      // stored whole, or absent
       const found = await Doc.afindOne(d.pk);
       if (found) expect(found.toJSON()).to.deep.equal(d.toJSON());
       else expect(await rig.admin.keys(`FaultOomDoc:{${d.pk}}*`)).to.deep.equal([]);
     }
-    for (const [w, old] of olds.entries()) { // every resolved pipeline applied whole, no other
+    for (const [w, old] of olds.entries()) {
+      // every resolved pipeline applied whole, no other
       const m = await Doc.aget(old.pk);
       const n = m.n.value;
       expect(n).to.equal(pipes[w]!.resolved);
@@ -93,13 +107,36 @@ describe('fault: maxmemory with noeviction', function () {
       ['asave new', () => new Doc({ id: 'c' }).asave()],
       ['aupdate', () => a!.aupdate({ body: 'changed' })],
       ['aappend', () => a!.tags.aappend('u')],
-      ['model pipeline', () => a!.apipeline(async (m) => { m.n.iadd(1); m.tags.append('v'); })],
-      ['two-slot pipeline', () => rapyer.apipeline(async () => { a!.n.iadd(1); b!.body.iadd('z'); })],
+      [
+        'model pipeline',
+        () =>
+          a!.apipeline(async (m) => {
+            m.n.iadd(1);
+            m.tags.append('v');
+          }),
+      ],
+      [
+        'two-slot pipeline',
+        () =>
+          rapyer.apipeline(async () => {
+            a!.n.iadd(1);
+            b!.body.iadd('z');
+          }),
+      ],
       ['ainsert', () => rapyer.ainsert(new Doc({ id: 'd' }), new Doc({ id: 'e' }))],
-      ['aincrease after SCRIPT FLUSH (EVAL)', async () => { await rig.admin.script('FLUSH'); return a!.n.aincrease(1); }],
+      [
+        'aincrease after SCRIPT FLUSH (EVAL)',
+        async () => {
+          await rig.admin.script('FLUSH');
+          return a!.n.aincrease(1);
+        },
+      ],
     ];
     for (const [what, write] of writes) {
-      const err = await write().then(() => null, (e: unknown) => e);
+      const err = await write().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err, what).to.be.instanceOf(OutOfMemoryError);
       expect((err as Error).message, what).to.match(/FaultOomDoc:\{\w\}/);
     }

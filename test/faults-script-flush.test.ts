@@ -10,12 +10,16 @@ import { defineModel, field } from '../src/index.js';
 import { checkInvariants } from './helpers/invariants.js';
 import { Tally, commandCalls, faultRig, type FaultRig } from './helpers/faults.js';
 
-class Counter extends defineModel('FaultFlushCounter', {
-  id: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  s: field.str({ default: '' }),
-  tags: field.list(field.str()),
-}, { ttl: 3600 }) {}
+class Counter extends defineModel(
+  'FaultFlushCounter',
+  {
+    id: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    s: field.str({ default: '' }),
+    tags: field.list(field.str()),
+  },
+  { ttl: 3600 },
+) {}
 
 describe('fault: SCRIPT FLUSH during a stream of operations', function () {
   this.timeout(120000);
@@ -49,8 +53,20 @@ describe('fault: SCRIPT FLUSH during a stream of operations', function () {
     const worker = async (w: number) => {
       for (let i = 0; i < ROUNDS; i += 1) {
         await singles.track(a!.n.aincrease(1));
-        await pipelines.track(a!.apipeline(async (m) => { m.n.iadd(1); m.s.iadd('x'); m.tags.append(`w${w}`); }));
-        await crossSlot.track(rapyer.apipeline(async () => { a!.n.iadd(1); b!.n.iadd(2); b!.s.iadd('y'); }));
+        await pipelines.track(
+          a!.apipeline(async (m) => {
+            m.n.iadd(1);
+            m.s.iadd('x');
+            m.tags.append(`w${w}`);
+          }),
+        );
+        await crossSlot.track(
+          rapyer.apipeline(async () => {
+            a!.n.iadd(1);
+            b!.n.iadd(2);
+            b!.s.iadd('y');
+          }),
+        );
       }
     };
     await Promise.all(Array.from({ length: 10 }, (_v, w) => worker(w)));

@@ -7,9 +7,7 @@
 import { expect } from 'chai';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as rapyer from '../src/index.js';
-import {
-  ActionGroup, CorruptedModelError, defineModel, field, KeyNotFound, OverflowError, UnsupportedArgumentError, ValidationError,
-} from '../src/index.js';
+import { ActionGroup, CorruptedModelError, defineModel, field, KeyNotFound, OverflowError, UnsupportedArgumentError, ValidationError } from '../src/index.js';
 import { testClient } from './helpers/hooks.js';
 import { expectReject } from './helpers/reject.js';
 
@@ -37,7 +35,11 @@ const GocCreateOnly = defineModel('GocCreateOnly', shape(), { ttl: 100, refreshT
 const GocUpdate = defineModel('GocUpdate', shape(), { ttl: 100, refreshTtl: UPDATE });
 const GocOther = defineModel('GocOther', { id: field.str({ key: true }) });
 /** A fixed-window counter: no refresh at all, so the window never slides (README example). */
-const GocHits = defineModel('GocHits', { id: field.str({ key: true }), n: field.int({ default: 0 }), x: field.float({ default: 0 }) }, { ttl: 100, refreshTtl: false });
+const GocHits = defineModel(
+  'GocHits',
+  { id: field.str({ key: true }), n: field.int({ default: 0 }), x: field.float({ default: 0 }) },
+  { ttl: 100, refreshTtl: false },
+);
 
 const pttl = (key: string) => testClient().pttl(key);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,7 +73,12 @@ describe('get or create', () => {
       expect(r.status).to.equal('created');
       expect(r.model).to.equal(draft);
       expect(await testClient().hgetall('GocUser:{u1}')).to.deep.equal({
-        id: '"u1"', name: '"Ann"', n: '3', x: '0', opt: 'null', 'address.city': '"Oslo"',
+        id: '"u1"',
+        name: '"Ann"',
+        n: '3',
+        x: '0',
+        opt: 'null',
+        'address.city': '"Oslo"',
       });
       expect(await testClient().lrange(tagsKey('GocUser:{u1}'), 0, -1)).to.deep.equal(['"a"', '"b"']);
       expect(await testClient().exists(jobsKey('GocUser:{u1}'))).to.equal(0);
@@ -170,7 +177,12 @@ describe('aincrease(by, { upsert: true })', () => {
     expect(await m.n.aincrease(5, { upsert: true })).to.equal(7);
     expect(m.n.value).to.equal(7);
     expect(await testClient().hgetall(m.key)).to.deep.equal({
-      id: '"c1"', name: '"Ann"', n: '7', x: '0', opt: 'null', 'address.city': '"Oslo"',
+      id: '"c1"',
+      name: '"Ann"',
+      n: '7',
+      x: '0',
+      opt: 'null',
+      'address.city': '"Oslo"',
     });
     expect(await testClient().lrange(tagsKey(m.key), 0, -1)).to.deep.equal(['"a"']);
     await expectRefreshed(m.key);
@@ -278,10 +290,13 @@ describe('aincrease(by, { upsert: true })', () => {
 
   it('in a one-round-trip model pipeline ({ load: false }) it creates the model that is not stored', async () => {
     const m = new GocHits({ id: 'p3', x: 1 });
-    await m.apipeline(async (h) => {
-      await h.n.aincrease(3, { upsert: true });
-      await h.x.aincrease(0.5, { upsert: true });
-    }, { load: false });
+    await m.apipeline(
+      async (h) => {
+        await h.n.aincrease(3, { upsert: true });
+        await h.x.aincrease(0.5, { upsert: true });
+      },
+      { load: false },
+    );
     expect(await testClient().hgetall(m.key)).to.deep.equal({ id: '"p3"', n: '3', x: '1.5' });
     expect([m.n.value, m.x.value]).to.deep.equal([3, 1.5]);
   });

@@ -55,13 +55,28 @@ function refusedListMembers(list: RedisList<string>): [() => unknown, RegExp][] 
     [() => list.reverse(), /reverse\(\)/],
     [() => list.fill('z'), /fill\(\)/],
     [() => list.copyWithin(0, 1), /copyWithin\(\)/],
-    [() => { delete loose[0]; }, /delete list\[0\]/],
+    [
+      () => {
+        delete loose[0];
+      },
+      /delete list\[0\]/,
+    ],
     [() => Object.defineProperty(list, 0, { value: 'z' }), /defineProperty\(list, "0"\)/],
     [() => Object.defineProperty(list, 'length', { value: 1 }), /defineProperty\(list, "length"\)/],
-    [() => { loose[-1] = 'z'; }, /list\[-1\] = x.*setItem\(-1, x\)/],
+    [
+      () => {
+        loose[-1] = 'z';
+      },
+      /list\[-1\] = x.*setItem\(-1, x\)/,
+    ],
     [() => Object.freeze(list), /preventExtensions \/ seal \/ freeze/],
     [() => Object.seal(list), /preventExtensions \/ seal \/ freeze/],
-    [() => { list.length = 5; }, /list\.length = 5/],
+    [
+      () => {
+        list.length = 5;
+      },
+      /list\.length = 5/,
+    ],
   ];
 }
 
@@ -94,11 +109,17 @@ describe('honest collection handles', () => {
       const m = await saved();
       m.tags[1] = 'B';
       expect([...m.tags]).to.deep.equal(['a', 'B', 'c']);
-      expect(() => { (m.tags as unknown as unknown[])[0] = 5; }).to.throw(ValidationError, /tags\[0\]/);
-      expect(() => { m.tags[4] = 'd'; }).to.throw(KeyError, /index 4 out of range/);
+      expect(() => {
+        (m.tags as unknown as unknown[])[0] = 5;
+      }).to.throw(ValidationError, /tags\[0\]/);
+      expect(() => {
+        m.tags[4] = 'd';
+      }).to.throw(KeyError, /index 4 out of range/);
       expect([...m.tags]).to.deep.equal(['a', 'B', 'c']);
       m.tags[m.tags.length] = 'd'; // the Array idiom for push: append
-      expect(() => { m.tags[m.tags.length] = 7 as never; }).to.throw(ValidationError, /tags\[4\]/);
+      expect(() => {
+        m.tags[m.tags.length] = 7 as never;
+      }).to.throw(ValidationError, /tags\[4\]/);
       expect([...m.tags]).to.deep.equal(['a', 'B', 'c', 'd']);
       expect(await storedTags()).to.deep.equal(['a', 'b', 'c']);
     });
@@ -114,8 +135,12 @@ describe('honest collection handles', () => {
       expect(m.tags.shift()).to.equal('u0');
       m.tags.length = 3;
       expect([...m.tags]).to.deep.equal(['u1', 'a', 'b']);
-      expect(() => { (m.tags as unknown as { length: unknown }).length = -1; }).to.throw(ValidationError, /length/);
-      expect(() => { m.tags.length = 1.5; }).to.throw(ValidationError, /length/);
+      expect(() => {
+        (m.tags as unknown as { length: unknown }).length = -1;
+      }).to.throw(ValidationError, /length/);
+      expect(() => {
+        m.tags.length = 1.5;
+      }).to.throw(ValidationError, /length/);
       expect([...m.tags]).to.deep.equal(['u1', 'a', 'b']);
       expect(await storedTags()).to.deep.equal(['a', 'b', 'c']);
       m.tags.length = 0;
@@ -212,12 +237,16 @@ describe('honest collection handles', () => {
     it('adelItem still throws KeyError for a key Redis does not have', async () => {
       const m = await saved();
       let error: unknown = null;
-      try { await m.attrs.adelItem('ghost'); } catch (e) { error = e; }
+      try {
+        await m.attrs.adelItem('ghost');
+      } catch (e) {
+        error = e;
+      }
       expect(error).to.be.instanceOf(KeyError);
     });
   });
 
-  describe('every mutator of Array, Map and Set is the handle\'s own', () => {
+  describe("every mutator of Array, Map and Set is the handle's own", () => {
     it('RedisList, RedisDict and RedisSet override each mutating member of their base class', () => {
       const own = (proto: object, names: string[]) => names.filter((n) => !Object.hasOwn(proto, n));
       expect(own(RedisList.prototype, ['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin'])).to.deep.equal([]);
@@ -225,9 +254,27 @@ describe('honest collection handles', () => {
       expect(own(RedisSet.prototype, ['add', 'delete', 'clear'])).to.deep.equal([]);
       const mutatorsOf = (proto: object, readers: string[]) => Object.getOwnPropertyNames(proto).filter((n) => !readers.includes(n));
       // Any Map or Set member beyond these (a mutator added by a newer Node) needs a decision.
-      expect(mutatorsOf(Map.prototype, ['constructor', 'get', 'has', 'entries', 'forEach', 'keys', 'size', 'values'])).to.deep.equal(['set', 'delete', 'clear']);
-      const setReaders = ['constructor', 'has', 'entries', 'forEach', 'keys', 'size', 'values', 'union', 'intersection', 'difference',
-        'symmetricDifference', 'isSubsetOf', 'isSupersetOf', 'isDisjointFrom'];
+      expect(mutatorsOf(Map.prototype, ['constructor', 'get', 'has', 'entries', 'forEach', 'keys', 'size', 'values'])).to.deep.equal([
+        'set',
+        'delete',
+        'clear',
+      ]);
+      const setReaders = [
+        'constructor',
+        'has',
+        'entries',
+        'forEach',
+        'keys',
+        'size',
+        'values',
+        'union',
+        'intersection',
+        'difference',
+        'symmetricDifference',
+        'isSubsetOf',
+        'isSupersetOf',
+        'isDisjointFrom',
+      ];
       expect(mutatorsOf(Set.prototype, setReaders)).to.deep.equal(['add', 'delete', 'clear']);
     });
   });

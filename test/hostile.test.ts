@@ -15,29 +15,37 @@ import { flushEveryMaster } from './helpers/cluster.js';
 import { countCommands } from './helpers/server.js';
 import { hostileString, hostileValue, isExactJson, normal, wellFormed } from './model-based/hostile-values.js';
 
-class HostileDoc extends defineModel('HostileDoc', {
-  id: field.str({ key: true }),
-  s: field.str({ default: '' }),
-  n: field.int({ default: 0 }),
-  f: field.float({ default: 0 }),
-  b: field.bool({ default: false }),
-  raw: field.bytes({ optional: true }),
-  at: field.datetime({ optional: true }),
-  j: field.json({ optional: true }),
-  e: field.enum(['x', 'y'], { default: 'x' }),
-  ns: field.str({ optional: true }),
-  tags: field.list(field.str()),
-  nums: field.list(field.int()),
-  d: field.dict(field.str()),
-  members: field.set(field.str()),
-  q: field.priorityQueue(field.str()),
-}, { ttl: 600 }) {}
+class HostileDoc extends defineModel(
+  'HostileDoc',
+  {
+    id: field.str({ key: true }),
+    s: field.str({ default: '' }),
+    n: field.int({ default: 0 }),
+    f: field.float({ default: 0 }),
+    b: field.bool({ default: false }),
+    raw: field.bytes({ optional: true }),
+    at: field.datetime({ optional: true }),
+    j: field.json({ optional: true }),
+    e: field.enum(['x', 'y'], { default: 'x' }),
+    ns: field.str({ optional: true }),
+    tags: field.list(field.str()),
+    nums: field.list(field.int()),
+    d: field.dict(field.str()),
+    members: field.set(field.str()),
+    q: field.priorityQueue(field.str()),
+  },
+  { ttl: 600 },
+) {}
 
-class HostileOther extends defineModel('HostileOther', {
-  id: field.str({ key: true }),
-  v: field.str({ default: '' }),
-  tags: field.list(field.str()),
-}, { ttl: 600 }) {}
+class HostileOther extends defineModel(
+  'HostileOther',
+  {
+    id: field.str({ key: true }),
+    v: field.str({ default: '' }),
+    tags: field.list(field.str()),
+  },
+  { ttl: 600 },
+) {}
 
 type Doc = InstanceType<typeof HostileDoc>;
 
@@ -123,127 +131,175 @@ describe('hostile input', function () {
     it(`scalar field "${name}": aupdate and the constructor accept exactly its values, which round-trip`, async () => {
       const doc = await stored();
       // undefined means "not given": aupdate leaves the field alone, the constructor takes the default
-      await fc.assert(fc.asyncProperty(hostileValue.filter((v) => v !== undefined), async (v) => {
-        const ok = await acceptedOrRefusedBeforeSending(() => doc.aupdate({ [name]: v } as never));
-        expect(ok, `aupdate({ ${name}: ${show(v)} })`).to.equal(ACCEPTS[name]!(v));
-        if (ok) expect(normal((await stored())[name as 's'].value), 'read back').to.deep.equal(normal(v));
-        const made = await acceptedOrRefusedBeforeSending(() => new HostileDoc({ id: 'c', [name]: v } as never).asave());
-        expect(made, `new HostileDoc({ ${name}: ${show(v)} })`).to.equal(ACCEPTS[name]!(v));
-        if (made) expect(normal((await stored('c'))[name as 's'].value)).to.deep.equal(normal(v));
-      }), RUNS);
+      await fc.assert(
+        fc.asyncProperty(
+          hostileValue.filter((v) => v !== undefined),
+          async (v) => {
+            const ok = await acceptedOrRefusedBeforeSending(() => doc.aupdate({ [name]: v } as never));
+            expect(ok, `aupdate({ ${name}: ${show(v)} })`).to.equal(ACCEPTS[name]!(v));
+            if (ok) expect(normal((await stored())[name as 's'].value), 'read back').to.deep.equal(normal(v));
+            const made = await acceptedOrRefusedBeforeSending(() => new HostileDoc({ id: 'c', [name]: v } as never).asave());
+            expect(made, `new HostileDoc({ ${name}: ${show(v)} })`).to.equal(ACCEPTS[name]!(v));
+            if (made) expect(normal((await stored('c'))[name as 's'].value)).to.deep.equal(normal(v));
+          },
+        ),
+        RUNS,
+      );
     });
   }
 
-  it('list items: aappend/aextend accept exactly the inner field\'s values, which round-trip', async () => {
+  it("list items: aappend/aextend accept exactly the inner field's values, which round-trip", async () => {
     const doc = await stored();
-    await fc.assert(fc.asyncProperty(hostileValue, async (v) => {
-      const okS = await acceptedOrRefusedBeforeSending(() => doc.tags.aextend([v as string, v as string]));
-      expect(okS, `tags.aextend([${show(v)} x2])`).to.equal(typeof v === 'string');
-      if (okS) expect((await stored()).tags.slice(-2)).to.deep.equal([v, v]);
-      const okN = await acceptedOrRefusedBeforeSending(() => doc.nums.aappend(v as number));
-      expect(okN, `nums.aappend(${show(v)})`).to.equal(Number.isSafeInteger(v));
-      if (okN) expect(normal((await stored()).nums.at(-1))).to.equal(normal(v));
-    }), RUNS);
+    await fc.assert(
+      fc.asyncProperty(hostileValue, async (v) => {
+        const okS = await acceptedOrRefusedBeforeSending(() => doc.tags.aextend([v as string, v as string]));
+        expect(okS, `tags.aextend([${show(v)} x2])`).to.equal(typeof v === 'string');
+        if (okS) expect((await stored()).tags.slice(-2)).to.deep.equal([v, v]);
+        const okN = await acceptedOrRefusedBeforeSending(() => doc.nums.aappend(v as number));
+        expect(okN, `nums.aappend(${show(v)})`).to.equal(Number.isSafeInteger(v));
+        if (okN) expect(normal((await stored()).nums.at(-1))).to.equal(normal(v));
+      }),
+      RUNS,
+    );
   });
 
   it('dict keys and values: any well-formed string key round-trips, lone surrogates and non-strings are refused', async () => {
     const doc = await stored();
-    await fc.assert(fc.asyncProperty(fc.oneof(hostileString, hostileValue), hostileValue, async (k, v) => {
-      const valid = typeof k === 'string' && wellFormed(k) && typeof v === 'string';
-      const ok = await acceptedOrRefusedBeforeSending(() => doc.d.asetItem(k as string, v as string));
-      expect(ok, `d.asetItem(${show(k)}, ${show(v)})`).to.equal(valid);
-      if (!ok) return;
-      const back = (await stored()).d;
-      expect(back.get(k as string)).to.equal(v);
-      expect(Object.hasOwn(back.toJSON(), k as string)).to.equal(true);
-      expect(await doc.d.apop(k as string)).to.equal(v);
-      expect((await stored()).d.has(k as string)).to.equal(false);
-    }), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileString, hostileValue), hostileValue, async (k, v) => {
+        const valid = typeof k === 'string' && wellFormed(k) && typeof v === 'string';
+        const ok = await acceptedOrRefusedBeforeSending(() => doc.d.asetItem(k as string, v as string));
+        expect(ok, `d.asetItem(${show(k)}, ${show(v)})`).to.equal(valid);
+        if (!ok) return;
+        const back = (await stored()).d;
+        expect(back.get(k as string)).to.equal(v);
+        expect(Object.hasOwn(back.toJSON(), k as string)).to.equal(true);
+        expect(await doc.d.apop(k as string)).to.equal(v);
+        expect((await stored()).d.has(k as string)).to.equal(false);
+      }),
+      RUNS,
+    );
   });
 
   it('dict keys through aupdate, the constructor and adelItem: lone surrogates refused, the rest round-trip', async () => {
-    await fc.assert(fc.asyncProperty(hostileString, async (k) => {
-      const entries = JSON.parse(JSON.stringify({ [k]: 'v', other: 'w' })) as Record<string, string>; // own __proto__ key
-      const ok = await acceptedOrRefusedBeforeSending(() => new HostileDoc({ id: 'k', d: entries }).asave());
-      expect(ok, `new HostileDoc({ d: { ${JSON.stringify(k)}: 'v' } })`).to.equal(wellFormed(k));
-      if (!ok) return;
-      const doc = await stored('k');
-      expect(doc.d.toJSON()).to.deep.equal(entries);
-      await doc.d.adelItem(k);
-      expect([...(await stored('k')).d.keys()]).to.deep.equal(k === 'other' ? [] : ['other']);
-      expect(await acceptedOrRefusedBeforeSending(() => doc.d.aupdate(new Map([[k, 'z']])))).to.equal(true);
-      expect((await stored('k')).d.get(k)).to.equal('z');
-    }), RUNS);
+    await fc.assert(
+      fc.asyncProperty(hostileString, async (k) => {
+        const entries = JSON.parse(JSON.stringify({ [k]: 'v', other: 'w' })) as Record<string, string>; // own __proto__ key
+        const ok = await acceptedOrRefusedBeforeSending(() => new HostileDoc({ id: 'k', d: entries }).asave());
+        expect(ok, `new HostileDoc({ d: { ${JSON.stringify(k)}: 'v' } })`).to.equal(wellFormed(k));
+        if (!ok) return;
+        const doc = await stored('k');
+        expect(doc.d.toJSON()).to.deep.equal(entries);
+        await doc.d.adelItem(k);
+        expect([...(await stored('k')).d.keys()]).to.deep.equal(k === 'other' ? [] : ['other']);
+        expect(await acceptedOrRefusedBeforeSending(() => doc.d.aupdate(new Map([[k, 'z']])))).to.equal(true);
+        expect((await stored('k')).d.get(k)).to.equal('z');
+      }),
+      RUNS,
+    );
   });
 
   it('set members: every string round-trips (lone surrogates included: members are JSON texts)', async () => {
     const doc = await stored();
-    await fc.assert(fc.asyncProperty(fc.oneof(hostileString, hostileValue), async (m) => {
-      const ok = await acceptedOrRefusedBeforeSending(() => doc.members.aadd(m as string));
-      expect(ok, `members.aadd(${show(m)})`).to.equal(typeof m === 'string');
-      if (!ok) return;
-      expect((await stored()).members.has(m as string)).to.equal(true);
-      expect(await doc.members.acontains(m as string)).to.equal(true);
-      expect(await doc.members.aremove(m as string)).to.equal(true);
-      expect(await doc.members.asize()).to.equal(0);
-    }), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileString, hostileValue), async (m) => {
+        const ok = await acceptedOrRefusedBeforeSending(() => doc.members.aadd(m as string));
+        expect(ok, `members.aadd(${show(m)})`).to.equal(typeof m === 'string');
+        if (!ok) return;
+        expect((await stored()).members.has(m as string)).to.equal(true);
+        expect(await doc.members.acontains(m as string)).to.equal(true);
+        expect(await doc.members.aremove(m as string)).to.equal(true);
+        expect(await doc.members.asize()).to.equal(0);
+      }),
+      RUNS,
+    );
   });
 
   it('priority queue: values round-trip with their priority; a priority that is not a finite number is refused', async () => {
     const doc = await stored();
-    await fc.assert(fc.asyncProperty(fc.oneof(hostileString, hostileValue), hostileValue, async (v, p) => {
-      const valid = typeof v === 'string' && typeof p === 'number' && Number.isFinite(p);
-      const ok = await acceptedOrRefusedBeforeSending(() => doc.q.apush(v as string, p as number));
-      expect(ok, `q.apush(${show(v)}, ${show(p)})`).to.equal(valid);
-      if (!ok) return;
-      expect(normal(await doc.q.aitems())).to.deep.equal(normal([{ value: v, priority: p }]));
-      expect(await doc.q.apop()).to.equal(v);
-    }), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileString, hostileValue), hostileValue, async (v, p) => {
+        const valid = typeof v === 'string' && typeof p === 'number' && Number.isFinite(p);
+        const ok = await acceptedOrRefusedBeforeSending(() => doc.q.apush(v as string, p as number));
+        expect(ok, `q.apush(${show(v)}, ${show(p)})`).to.equal(valid);
+        if (!ok) return;
+        expect(normal(await doc.q.aitems())).to.deep.equal(normal([{ value: v, priority: p }]));
+        expect(await doc.q.apop()).to.equal(v);
+      }),
+      RUNS,
+    );
   });
 
   it('numbers given to methods: increments, indexes, TTLs, masks', async () => {
     const doc = await stored();
     await doc.tags.aextend(['a', 'b']);
     // undefined is "not given": aincrease() adds 1, apop() pops the last item
-    await fc.assert(fc.asyncProperty(hostileValue.filter((x) => x !== undefined), async (x) => {
-      const safe = Number.isSafeInteger(x);
-      const finite = typeof x === 'number' && Number.isFinite(x);
-      await doc.aupdate({ n: 0, f: 0 }); // from 0, any accepted increment stays in range
-      expect(await acceptedOrRefusedBeforeSending(() => doc.n.aincrease(x as number)), `n.aincrease(${show(x)})`).to.equal(safe);
-      expect(await acceptedOrRefusedBeforeSending(() => doc.f.aincrease(x as number)), `f.aincrease(${show(x)})`).to.equal(finite);
-      expect(await acceptedOrRefusedBeforeSending(() => doc.tags.ainsert(x as number, 'i'))).to.equal(safe);
-      expect(await acceptedOrRefusedBeforeSending(() => doc.tags.apop(x as number).catch((e: unknown) => {
-        if (!(e instanceof rapyer.KeyError)) throw e; // an index out of range is an answer, not a refusal
-      }))).to.equal(safe);
-      const ms = finite ? Math.round(x * 1000) : NaN;
-      const ttlOk = x === null || (Number.isSafeInteger(ms) && ms >= 1);
-      expect(await acceptedOrRefusedBeforeSending(() => doc.asetTtl(x as number)), `asetTtl(${show(x)})`).to.equal(ttlOk);
-      if (ttlOk) expect(await testClient().exists(doc.key)).to.equal(1);
-      await doc.asetTtl(600);
-      const meta = () => { HostileDoc.Meta.ttl = x as number; };
-      expect(await acceptedOrRefusedBeforeSending(meta), `Meta.ttl = ${show(x)}`).to.equal(ttlOk);
-      HostileDoc.Meta.ttl = 600;
-      const mask = () => { HostileDoc.Meta.refreshTtl = x as number; };
-      const maskOk = typeof x === 'boolean' || (Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 255 && ((x as number) & ActionGroup.DELETE) === 0);
-      expect(await acceptedOrRefusedBeforeSending(mask), `refreshTtl = ${show(x)}`).to.equal(maskOk);
-      HostileDoc.Meta.refreshTtl = true;
-    }), { numRuns: 80 });
+    await fc.assert(
+      fc.asyncProperty(
+        hostileValue.filter((x) => x !== undefined),
+        async (x) => {
+          const safe = Number.isSafeInteger(x);
+          const finite = typeof x === 'number' && Number.isFinite(x);
+          await doc.aupdate({ n: 0, f: 0 }); // from 0, any accepted increment stays in range
+          expect(await acceptedOrRefusedBeforeSending(() => doc.n.aincrease(x as number)), `n.aincrease(${show(x)})`).to.equal(safe);
+          expect(await acceptedOrRefusedBeforeSending(() => doc.f.aincrease(x as number)), `f.aincrease(${show(x)})`).to.equal(finite);
+          expect(await acceptedOrRefusedBeforeSending(() => doc.tags.ainsert(x as number, 'i'))).to.equal(safe);
+          expect(
+            await acceptedOrRefusedBeforeSending(() =>
+              doc.tags.apop(x as number).catch((e: unknown) => {
+                if (!(e instanceof rapyer.KeyError)) throw e; // an index out of range is an answer, not a refusal
+              }),
+            ),
+          ).to.equal(safe);
+          const ms = finite ? Math.round(x * 1000) : NaN;
+          const ttlOk = x === null || (Number.isSafeInteger(ms) && ms >= 1);
+          expect(await acceptedOrRefusedBeforeSending(() => doc.asetTtl(x as number)), `asetTtl(${show(x)})`).to.equal(ttlOk);
+          if (ttlOk) expect(await testClient().exists(doc.key)).to.equal(1);
+          await doc.asetTtl(600);
+          const meta = () => {
+            HostileDoc.Meta.ttl = x as number;
+          };
+          expect(await acceptedOrRefusedBeforeSending(meta), `Meta.ttl = ${show(x)}`).to.equal(ttlOk);
+          HostileDoc.Meta.ttl = 600;
+          const mask = () => {
+            HostileDoc.Meta.refreshTtl = x as number;
+          };
+          const maskOk =
+            typeof x === 'boolean' || (Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 255 && ((x as number) & ActionGroup.DELETE) === 0);
+          expect(await acceptedOrRefusedBeforeSending(mask), `refreshTtl = ${show(x)}`).to.equal(maskOk);
+          HostileDoc.Meta.refreshTtl = true;
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 
   it('find options: maxResults and skipMissing are what they say, or refused before sending', async () => {
     await new HostileDoc({ id: 'h2' }).asave();
-    await fc.assert(fc.asyncProperty(hostileValue, async (x) => {
-      const okMax = x === undefined || x === Infinity || (Number.isSafeInteger(x) && (x as number) >= 0);
-      const want = okMax ? Math.min(2, (x as number | undefined) ?? 2) : 0;
-      for (const fn of [() => HostileDoc.afindKeys({ maxResults: x as number }), () => HostileDoc.afind({ maxResults: x as number }),
-        () => HostileDoc.afind('h', 'h2', { maxResults: x as number }), () => rapyer.afind('HostileDoc:{h}', 'HostileDoc:{h2}', { maxResults: x as number })]) {
-        let n = -1;
-        expect(await acceptedOrRefusedBeforeSending(async () => { n = (await fn()).length; }), `maxResults ${show(x)}`).to.equal(okMax);
-        if (okMax) expect(n, `maxResults ${show(x)}: ${show(fn)}`).to.equal(fn.toString().includes('rapyer.afind') ? 2 : want);
-      }
-      const okSkip = x === undefined || typeof x === 'boolean';
-      expect(await acceptedOrRefusedBeforeSending(() => HostileDoc.afind('h', { skipMissing: x as boolean })), `skipMissing ${show(x)}`).to.equal(okSkip);
-    }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(hostileValue, async (x) => {
+        const okMax = x === undefined || x === Infinity || (Number.isSafeInteger(x) && (x as number) >= 0);
+        const want = okMax ? Math.min(2, (x as number | undefined) ?? 2) : 0;
+        for (const fn of [
+          () => HostileDoc.afindKeys({ maxResults: x as number }),
+          () => HostileDoc.afind({ maxResults: x as number }),
+          () => HostileDoc.afind('h', 'h2', { maxResults: x as number }),
+          () => rapyer.afind('HostileDoc:{h}', 'HostileDoc:{h2}', { maxResults: x as number }),
+        ]) {
+          let n = -1;
+          expect(
+            await acceptedOrRefusedBeforeSending(async () => {
+              n = (await fn()).length;
+            }),
+            `maxResults ${show(x)}`,
+          ).to.equal(okMax);
+          if (okMax) expect(n, `maxResults ${show(x)}: ${show(fn)}`).to.equal(fn.toString().includes('rapyer.afind') ? 2 : want);
+        }
+        const okSkip = x === undefined || typeof x === 'boolean';
+        expect(await acceptedOrRefusedBeforeSending(() => HostileDoc.afind('h', { skipMissing: x as boolean })), `skipMissing ${show(x)}`).to.equal(okSkip);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('huge strings (10 MB) round-trip as a field, a list item, a dict value and a set member', async () => {
@@ -270,17 +326,36 @@ describe('hostile input', function () {
       () => doc.tags.aappend(null as never),
       () => doc.q.apush('v', Infinity),
       () => doc.asetTtl(0.0001),
-      () => { doc.ns.value = 'a'; doc.ns.iadd(null as never); },
-      () => { doc.raw.value = new Uint8Array([1]); doc.raw.iadd(null as never); },
+      () => {
+        doc.ns.value = 'a';
+        doc.ns.iadd(null as never);
+      },
+      () => {
+        doc.raw.value = new Uint8Array([1]);
+        doc.raw.iadd(null as never);
+      },
       () => HostileDoc.aget('HostileOther:{h}'),
       () => HostileDoc.aget('h\uD800'),
-      () => rapyer.apipeline(async () => { doc.n.iadd(1); doc.tags.append('x'); await doc.d.asetItem('\uDC00', 'v'); }),
-      () => doc.apipeline(async (m) => { m.s.iadd('x'); m.n.iadd(2 ** 53); }),
+      () =>
+        rapyer.apipeline(async () => {
+          doc.n.iadd(1);
+          doc.tags.append('x');
+          await doc.d.asetItem('\uDC00', 'v');
+        }),
+      () =>
+        doc.apipeline(async (m) => {
+          m.s.iadd('x');
+          m.n.iadd(2 ** 53);
+        }),
     ];
     for (const fn of refused) {
       let error: unknown = null;
       const { commands } = await countCommands(testServer().url, async () => {
-        try { await fn(); } catch (e) { error = e; }
+        try {
+          await fn();
+        } catch (e) {
+          error = e;
+        }
       });
       expect(error, show(fn)).to.be.instanceOf(RapyerError);
       // doc.apipeline loads the model first (one script); nothing after the refusal is sent
@@ -318,48 +393,52 @@ describe('hostile ids and keys', function () {
   this.timeout(120_000);
 
   it('pks with glob characters, colons and model names: each model reads and writes only its own keys', async () => {
-    await fc.assert(fc.asyncProperty(fc.uniqueArray(pkString, { maxLength: 6 }), fc.uniqueArray(pkString, { maxLength: 4 }), async (docPks, otherPks) => {
-      await flushEveryMaster(testClient());
-      const docs: string[] = [];
-      const others: string[] = [];
-      for (const pk of docPks) {
-        const ok = await acceptedOrRefusedBeforeSending(() => new HostileDoc({ id: pk, s: `doc ${pk}`, tags: [pk] }).asave());
-        expect(ok, `HostileDoc pk ${show(pk)}`).to.equal(validPk(pk));
-        if (ok) docs.push(pk);
-        else { // neither as a pk nor inside a key
-          expect(await acceptedOrRefusedBeforeSending(() => HostileDoc.aget(pk)), `aget(${show(pk)})`).to.equal(false);
-          expect(await acceptedOrRefusedBeforeSending(() => HostileDoc.aexists(`HostileDoc:{${pk}}`)), `aexists key of ${show(pk)}`).to.equal(false);
-          expect(await acceptedOrRefusedBeforeSending(() => rapyer.aget(`HostileDoc:{${pk}}`)), `rapyer.aget key of ${show(pk)}`).to.equal(false);
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(pkString, { maxLength: 6 }), fc.uniqueArray(pkString, { maxLength: 4 }), async (docPks, otherPks) => {
+        await flushEveryMaster(testClient());
+        const docs: string[] = [];
+        const others: string[] = [];
+        for (const pk of docPks) {
+          const ok = await acceptedOrRefusedBeforeSending(() => new HostileDoc({ id: pk, s: `doc ${pk}`, tags: [pk] }).asave());
+          expect(ok, `HostileDoc pk ${show(pk)}`).to.equal(validPk(pk));
+          if (ok) docs.push(pk);
+          else {
+            // neither as a pk nor inside a key
+            expect(await acceptedOrRefusedBeforeSending(() => HostileDoc.aget(pk)), `aget(${show(pk)})`).to.equal(false);
+            expect(await acceptedOrRefusedBeforeSending(() => HostileDoc.aexists(`HostileDoc:{${pk}}`)), `aexists key of ${show(pk)}`).to.equal(false);
+            expect(await acceptedOrRefusedBeforeSending(() => rapyer.aget(`HostileDoc:{${pk}}`)), `rapyer.aget key of ${show(pk)}`).to.equal(false);
+          }
         }
-      }
-      for (const pk of otherPks) {
-        const ok = await acceptedOrRefusedBeforeSending(() => new HostileOther({ id: pk, v: `other ${pk}`, tags: [pk] }).asave());
-        expect(ok, `HostileOther pk ${show(pk)}`).to.equal(validPk(pk));
-        if (ok) others.push(pk);
-      }
-      const keysOf = (name: string, pks: string[]) => pks.flatMap((pk) => [`${name}:{${pk}}`, `${name}:{${pk}}:tags`]);
-      const mains = (name: string, pks: string[]) => pks.map((pk) => `${name}:{${pk}}`).sort();
-      expect((await HostileDoc.afindKeys()).sort()).to.deep.equal(mains('HostileDoc', docs));
-      expect((await HostileOther.afindKeys()).sort()).to.deep.equal(mains('HostileOther', others));
-      const found = await HostileDoc.afind();
-      expect(found.map((d) => d.id.value).sort()).to.deep.equal([...docs].sort());
-      for (const d of found) expect([d.s.value, [...d.tags]]).to.deep.equal([`doc ${d.id.value}`, [d.id.value]]);
-      for (const pk of docs) {
-        expect((await HostileDoc.aget(pk)).s.value).to.equal(`doc ${pk}`);
-        const any = await rapyer.aget(`HostileDoc:{${pk}}`);
-        expect(any).to.be.instanceOf(HostileDoc);
-        expect((any as Doc).s.value).to.equal(`doc ${pk}`);
-      }
-      expect(Object.keys(await snapshot()).sort()).to.deep.equal([...keysOf('HostileDoc', docs), ...keysOf('HostileOther', others)].sort());
-      if (docs.length > 0) {
-        expect(await HostileDoc.adeleteByKey(docs[0]!)).to.equal(true);
-        const left = [...keysOf('HostileDoc', docs.slice(1)), ...keysOf('HostileOther', others)].sort();
-        expect(Object.keys(await snapshot()).sort()).to.deep.equal(left);
-      }
-    }), { numRuns: 60 });
+        for (const pk of otherPks) {
+          const ok = await acceptedOrRefusedBeforeSending(() => new HostileOther({ id: pk, v: `other ${pk}`, tags: [pk] }).asave());
+          expect(ok, `HostileOther pk ${show(pk)}`).to.equal(validPk(pk));
+          if (ok) others.push(pk);
+        }
+        const keysOf = (name: string, pks: string[]) => pks.flatMap((pk) => [`${name}:{${pk}}`, `${name}:{${pk}}:tags`]);
+        const mains = (name: string, pks: string[]) => pks.map((pk) => `${name}:{${pk}}`).sort();
+        expect((await HostileDoc.afindKeys()).sort()).to.deep.equal(mains('HostileDoc', docs));
+        expect((await HostileOther.afindKeys()).sort()).to.deep.equal(mains('HostileOther', others));
+        const found = await HostileDoc.afind();
+        expect(found.map((d) => d.id.value).sort()).to.deep.equal([...docs].sort());
+        for (const d of found) expect([d.s.value, [...d.tags]]).to.deep.equal([`doc ${d.id.value}`, [d.id.value]]);
+        for (const pk of docs) {
+          expect((await HostileDoc.aget(pk)).s.value).to.equal(`doc ${pk}`);
+          const any = await rapyer.aget(`HostileDoc:{${pk}}`);
+          expect(any).to.be.instanceOf(HostileDoc);
+          expect((any as Doc).s.value).to.equal(`doc ${pk}`);
+        }
+        expect(Object.keys(await snapshot()).sort()).to.deep.equal([...keysOf('HostileDoc', docs), ...keysOf('HostileOther', others)].sort());
+        if (docs.length > 0) {
+          expect(await HostileDoc.adeleteByKey(docs[0]!)).to.equal(true);
+          const left = [...keysOf('HostileDoc', docs.slice(1)), ...keysOf('HostileOther', others)].sort();
+          expect(Object.keys(await snapshot()).sort()).to.deep.equal(left);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
-  it('another model\'s key, a collection or lock key, or garbage is refused before anything is sent', async () => {
+  it("another model's key, a collection or lock key, or garbage is refused before anything is sent", async () => {
     await new HostileOther({ id: 'x', v: 'secret' }).asave();
     await new HostileDoc({ id: 'x', tags: ['t'] }).asave();
     const refused: (() => unknown)[] = [
@@ -399,4 +478,3 @@ describe('hostile ids and keys', function () {
     expect((await HostileDoc.aget('q😀')).id.value).to.equal('q😀');
   });
 });
-

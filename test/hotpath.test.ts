@@ -15,13 +15,18 @@ describe('hot paths', () => {
     const client = libraryClient();
     const stored = await Hot.ainsert(...Array.from({ length: 125 }, (_v, i) => new Hot({ id: `hp-${i}`, n: i })));
     // every other call increments a model that is not stored: KEY_NOT_FOUND for that call only
-    const calls: ScriptCall[] = Array.from({ length: 250 }, (_v, i) => callFor(Hot as never, 'RedisInt.aincrease', i % 2 === 0 ? stored[i / 2]!.key : `HotItem:{missing-${i}}`, ['n', '1000', '0']));
+    const calls: ScriptCall[] = Array.from({ length: 250 }, (_v, i) =>
+      callFor(Hot as never, 'RedisInt.aincrease', i % 2 === 0 ? stored[i / 2]!.key : `HotItem:{missing-${i}}`, ['n', '1000', '0']),
+    );
     const sizes: number[] = [];
     const original = client.pipeline.bind(client);
     (client as { pipeline: unknown }).pipeline = (...args: unknown[]) => {
       const p = (original as (...a: unknown[]) => ReturnType<typeof original>)(...args);
       const exec = p.exec.bind(p);
-      p.exec = (() => { sizes.push(p.length); return exec(); }) as typeof p.exec;
+      p.exec = (() => {
+        sizes.push(p.length);
+        return exec();
+      }) as typeof p.exec;
       return p;
     };
     let settled: Awaited<ReturnType<typeof runScripts>>;
@@ -62,7 +67,9 @@ describe('model instances: fields as prototype accessors', () => {
     expect([a.n.value, b.n.value]).to.deep.equal([5, 1]);
     expect(a.n).to.equal(a.n); // the same handle every time
     expect(a.inner.x.value).to.equal(2);
-    expect(() => { (a as unknown as Record<string, unknown>).n = 3; }).to.throw(TypeError);
+    expect(() => {
+      (a as unknown as Record<string, unknown>).n = 3;
+    }).to.throw(TypeError);
     const names: string[] = [];
     for (const k in a) names.push(k);
     expect(names).to.include.members(['id', 'n', 'inner']);
@@ -76,11 +83,17 @@ describe('model reads: the per-schema decoder', () => {
     await testClient().hdel(m.key, 'n');
     expect((await Hot.aget('dec')).n.value).to.equal(0);
     await testClient().hset(m.key, 'n', '{oops');
-    const e1 = await Hot.aget('dec').then(() => null, (e: unknown) => e);
+    const e1 = await Hot.aget('dec').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(e1).to.be.instanceOf(CorruptedModelError);
     expect((e1 as Error).message).to.equal('HotItem:{dec} field "n": not JSON: "{oops"');
     await testClient().hset(m.key, 'n', '"x"');
-    const e2 = await Hot.afind(m.key).then(() => null, (e: unknown) => e);
+    const e2 = await Hot.afind(m.key).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(e2).to.be.instanceOf(CorruptedModelError);
     expect((e2 as Error).message).to.match(/^HotItem:\{dec\} field "n": .*"\\"x\\""$/);
   });

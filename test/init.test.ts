@@ -10,9 +10,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Cluster, Redis } from 'ioredis';
-import {
-  ConnectionTimeoutError, UnsupportedArgumentError, defineModel, field, init, teardown,
-} from '../src/index.js';
+import { ConnectionTimeoutError, UnsupportedArgumentError, defineModel, field, init, teardown } from '../src/index.js';
 import { getDefaultClient } from '../src/runtime/connection.js';
 import { keySlot, nodeGroupOf } from '../src/runtime/topology.js';
 import { SCRIPT_NAMES, scriptSource } from '../src/runtime/scripts.js';
@@ -31,7 +29,14 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-interface ChildResult { code: number | null; killed: boolean; ms: number; outputAt: number; stdout: string; stderr: string }
+interface ChildResult {
+  code: number | null;
+  killed: boolean;
+  ms: number;
+  outputAt: number;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * Runs test/fixtures/init-child.ts; kills it (killed: true) if it has not exited within limitMs.
@@ -43,13 +48,27 @@ function runChild(args: string[], limitMs: number): Promise<ChildResult> {
   let stdout = '';
   let stderr = '';
   let outputAt = -1;
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); outputAt = Date.now() - started; });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    outputAt = Date.now() - started;
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   let killed = false;
-  const timer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, limitMs);
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, limitMs);
   return new Promise((resolve, reject) => {
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, killed, ms: Date.now() - started, outputAt, stdout, stderr }); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, killed, ms: Date.now() - started, outputAt, stdout, stderr });
+    });
   });
 }
 
@@ -107,7 +126,8 @@ describe('init and teardown', () => {
   });
 
   describe('wrong input is a typed error at once, before any I/O', () => {
-    class RedisClient { // the shape of a node-redis client: sendCommand and evalSha, no evalsha/pipeline/options
+    class RedisClient {
+      // the shape of a node-redis client: sendCommand and evalSha, no evalsha/pipeline/options
       sendCommand(): void {}
       evalSha(): void {}
       on(): void {}
@@ -165,7 +185,11 @@ describe('init and teardown', () => {
       }
       await expectReject(init(undefined as never), UnsupportedArgumentError, /expected an options object \{ redis \}, got undefined/);
       for (const t of [0, -1, 1.5, Number.NaN, '500', 2 ** 31]) {
-        await expectReject(init({ redis: libraryClient(), connectTimeoutMs: t as number }), UnsupportedArgumentError, /connectTimeoutMs must be a whole number/);
+        await expectReject(
+          init({ redis: libraryClient(), connectTimeoutMs: t as number }),
+          UnsupportedArgumentError,
+          /connectTimeoutMs must be a whole number/,
+        );
       }
     });
 
@@ -189,7 +213,9 @@ describe('init and teardown', () => {
 
     it('a client the caller gave that cannot connect: rejects in time, is not closed, and holds no queued command of ours', async () => {
       const client = new Redis(`redis://127.0.0.1:${await closedPort()}`, { lazyConnect: true });
-      client.on('error', () => { /* expected: nothing listens */ });
+      client.on('error', () => {
+        /* expected: nothing listens */
+      });
       try {
         const started = Date.now();
         await expectReject(init({ redis: client, connectTimeoutMs: 400 }), ConnectionTimeoutError, /within 400 ms/);
@@ -232,13 +258,20 @@ describe('init and teardown', () => {
     it('a Redis client keeps the unanswered commands of a closed connection in prevCommandQueue (inflight.ts)', async () => {
       const admin = new Redis(testServer().url);
       const client = new Redis(testServer().url, { autoResendUnfulfilledCommands: false });
-      client.on('error', () => { /* the kill below */ });
+      client.on('error', () => {
+        /* the kill below */
+      });
       try {
         const id = Number(await client.client('ID'));
-        const blocked = client.call('WAIT', '1', '0').then(() => 'answered', (e: Error) => e.message); // no replica: waits forever
+        const blocked = client.call('WAIT', '1', '0').then(
+          () => 'answered',
+          (e: Error) => e.message,
+        ); // no replica: waits forever
         const seen = new Promise<{ length: number; names: string[] }>((resolve) => {
           client.once('close', () => {
-            const q = (client as unknown as { prevCommandQueue?: { length: number; shift(): { command: { name: string; reject(e: Error): void } } | undefined } | null }).prevCommandQueue;
+            const q = (
+              client as unknown as { prevCommandQueue?: { length: number; shift(): { command: { name: string; reject(e: Error): void } } | undefined } | null }
+            ).prevCommandQueue;
             const length = q?.length ?? -1;
             const names: string[] = [];
             for (let item = q?.shift(); item; item = q?.shift()) {

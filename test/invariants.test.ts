@@ -8,12 +8,16 @@ import { defineModel, field } from '../src/index.js';
 import { checkInvariants } from './helpers/invariants.js';
 import { testClient } from './helpers/hooks.js';
 
-class Inv extends defineModel('InvModel', {
-  id: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  tags: field.list(field.str()),
-  seen: field.set(field.int()),
-}, { ttl: 60 }) {}
+class Inv extends defineModel(
+  'InvModel',
+  {
+    id: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    tags: field.list(field.str()),
+    seen: field.set(field.int()),
+  },
+  { ttl: 60 },
+) {}
 
 class InvNoTtl extends defineModel('InvNoTtl', { id: field.str({ key: true }), tags: field.list(field.str()) }) {}
 
@@ -38,14 +42,16 @@ describe('the invariant checker', () => {
     await r.set('InvModel:{b}', 'x', 'PX', 1000); // main key of the wrong type
     await r.set('InvModel:{a}:lock:job', 'token'); // a lock without a lease
     const found = (await checkInvariants(r, Inv)).map((v) => v.replace(/PTTL \d{4,} ms/, 'PTTL N ms')).sort();
-    expect(found).to.deep.equal([
-      'InvModel:{a}:junk: a key the model InvModel:{a} does not own',
-      'InvModel:{a}:lock:job: a lock key without a lease (PTTL -1)',
-      'InvModel:{a}:seen: PTTL N ms is greater than the model\'s ttl (60000 ms)',
-      'InvModel:{a}:tags: no TTL, but InvModel has ttl 60s',
-      'InvModel:{b}: type string, expected hash',
-      'InvModel:{gone}:tags: a collection key whose model InvModel:{gone} is not stored (orphan)',
-      'InvModel:{gone}:tags: no TTL, but InvModel has ttl 60s',
-    ].sort());
+    expect(found).to.deep.equal(
+      [
+        'InvModel:{a}:junk: a key the model InvModel:{a} does not own',
+        'InvModel:{a}:lock:job: a lock key without a lease (PTTL -1)',
+        "InvModel:{a}:seen: PTTL N ms is greater than the model's ttl (60000 ms)",
+        'InvModel:{a}:tags: no TTL, but InvModel has ttl 60s',
+        'InvModel:{b}: type string, expected hash',
+        'InvModel:{gone}:tags: a collection key whose model InvModel:{gone} is not stored (orphan)',
+        'InvModel:{gone}:tags: no TTL, but InvModel has ttl 60s',
+      ].sort(),
+    );
   });
 });

@@ -31,25 +31,43 @@ describe('limits', function () {
   this.timeout(60_000);
 
   describe('RedisStr.imul / iadd', () => {
-    it('a result past V8\'s longest string is ValidationError naming model, field and n; nothing changes', async () => {
+    it("a result past V8's longest string is ValidationError naming model, field and n; nothing changes", async () => {
       const m = await new LimT({ id: 'l1', s: 'ab' }).asave();
-      const e = await expectReject(Promise.resolve().then(() => m.s.imul(2 ** 28)), ValidationError, /LimT:\{l1\} field "s": imul\(268435456\)/);
+      const e = await expectReject(
+        Promise.resolve().then(() => m.s.imul(2 ** 28)),
+        ValidationError,
+        /LimT:\{l1\} field "s": imul\(268435456\)/,
+      );
       expect(e.message).to.match(/536870914 bytes/);
       expect(m.s.value).to.equal('ab');
-      await expectReject(m.apipeline(async (q) => { q.s.imul(2 ** 28); }), ValidationError, /imul\(268435456\)/);
+      await expectReject(
+        m.apipeline(async (q) => {
+          q.s.imul(2 ** 28);
+        }),
+        ValidationError,
+        /imul\(268435456\)/,
+      );
       expect(await testClient().hget(MAIN, 's')).to.equal('"ab"');
     });
 
     it('a result past 512 MiB in UTF-8 (fewer characters) is refused too, before repeating', async () => {
       const m = new LimT({ id: 'l1', s: 'é' }); // 2 bytes, 1 character
-      await expectReject(Promise.resolve().then(() => m.s.imul(2 ** 28)), ValidationError, /imul\(268435456\).*536870914 bytes \(268435458 characters\)/);
+      await expectReject(
+        Promise.resolve().then(() => m.s.imul(2 ** 28)),
+        ValidationError,
+        /imul\(268435456\).*536870914 bytes \(268435458 characters\)/,
+      );
       expect(m.s.value).to.equal('é');
       expect(m.s.imul(3).value).to.equal('ééé');
     });
 
-    it('iadd past V8\'s longest string is ValidationError, not a RangeError', async () => {
+    it("iadd past V8's longest string is ValidationError, not a RangeError", async () => {
       const m = new LimT({ id: 'l1', s: 'x'.repeat(2 ** 28) });
-      await expectReject(Promise.resolve().then(() => m.s.iadd('y'.repeat(2 ** 28))), ValidationError, /LimT:\{l1\} field "s": iadd/);
+      await expectReject(
+        Promise.resolve().then(() => m.s.iadd('y'.repeat(2 ** 28))),
+        ValidationError,
+        /LimT:\{l1\} field "s": iadd/,
+      );
       expect(m.s.value.length).to.equal(2 ** 28);
     });
 
@@ -79,7 +97,9 @@ describe('limits', function () {
       expect(await testClient().llen(`${MAIN}:tags`)).to.equal(BIG);
       await m.tags.aextend(items(250_000, 'j'));
       expect(await testClient().llen(`${MAIN}:tags`)).to.equal(BIG + 250_000);
-      await m.apipeline(async (q) => { q.tags.extend(items(BIG, 'k')); });
+      await m.apipeline(async (q) => {
+        q.tags.extend(items(BIG, 'k'));
+      });
       expect(await testClient().llen(`${MAIN}:tags`)).to.equal(2 * BIG + 250_000);
       expect(m.tags.length).to.equal(2 * BIG + 250_000);
       expect(await testClient().lindex(`${MAIN}:tags`, -1)).to.equal(JSON.stringify(`k${BIG - 1}`));
@@ -89,7 +109,9 @@ describe('limits', function () {
       const m = await new LimT({ id: 'l1' }).asave();
       await m.qty.aupdate(Object.fromEntries(items(BIG).map((k, i) => [k, i])));
       expect(await testClient().hlen(`${MAIN}:qty`)).to.equal(BIG);
-      await m.apipeline(async (q) => { q.qty.update(Object.fromEntries(items(BIG, 'k').map((k, i) => [k, i]))); });
+      await m.apipeline(async (q) => {
+        q.qty.update(Object.fromEntries(items(BIG, 'k').map((k, i) => [k, i])));
+      });
       expect(await testClient().hlen(`${MAIN}:qty`)).to.equal(2 * BIG);
       expect(await testClient().hget(`${MAIN}:qty`, `k${BIG - 1}`)).to.equal(String(BIG - 1));
     });
@@ -103,7 +125,9 @@ describe('limits', function () {
 
     it('RedisSet: a pipeline of adds, and the field asave', async () => {
       const m = await new LimT({ id: 'l1' }).asave();
-      await m.apipeline(async (q) => { for (const x of items(BIG)) q.members.add(x); });
+      await m.apipeline(async (q) => {
+        for (const x of items(BIG)) q.members.add(x);
+      });
       expect(await testClient().scard(`${MAIN}:members`)).to.equal(BIG);
       for (const x of items(BIG, 'k')) m.members.add(x);
       await m.members.asave();
@@ -112,7 +136,9 @@ describe('limits', function () {
 
     it('asave of a model with big collections, read back whole', async () => {
       const m = new LimT({
-        id: 'l1', tags: items(BIG), members: items(BIG, 's'),
+        id: 'l1',
+        tags: items(BIG),
+        members: items(BIG, 's'),
         qty: Object.fromEntries(items(BIG, 'q').map((k, i) => [k, i])),
       });
       await m.asave();

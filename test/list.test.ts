@@ -278,8 +278,13 @@ describe('RedisList', () => {
     it('every async method throws KeyNotFound and creates no key', async () => {
       const m = new L({ id: 'l1', tags: ['a'] });
       const ops: (() => Promise<unknown>)[] = [
-        () => m.tags.aappend('x'), () => m.tags.aextend(['x']), () => m.tags.ainsert(0, 'x'),
-        () => m.tags.apop(), () => m.tags.aclear(), () => m.tags.aload(), () => m.tags.asave(),
+        () => m.tags.aappend('x'),
+        () => m.tags.aextend(['x']),
+        () => m.tags.ainsert(0, 'x'),
+        () => m.tags.apop(),
+        () => m.tags.aclear(),
+        () => m.tags.aload(),
+        () => m.tags.asave(),
       ];
       for (const op of ops) await expectReject(op(), KeyNotFound, /ListT:\{l1\}/);
       expect(await testClient().keys('*')).to.deep.equal([]);
@@ -289,9 +294,13 @@ describe('RedisList', () => {
 
   describe('TTL', () => {
     class T extends defineModel('ListTtl', { id: field.str({ key: true }), tags: field.list(field.str()) }, { ttl: 100, refreshTtl: false }) {}
-    class R extends defineModel('ListTtlRefresh', { id: field.str({ key: true }), tags: field.list(field.str()) }, { ttl: 100, refreshTtl: ActionGroup.APPEND }) {}
+    class R extends defineModel(
+      'ListTtlRefresh',
+      { id: field.str({ key: true }), tags: field.list(field.str()) },
+      { ttl: 100, refreshTtl: ActionGroup.APPEND },
+    ) {}
 
-    it('rule 4: a list emptied then pushed again (refreshTtl = false) takes the main key\'s remaining TTL', async () => {
+    it("rule 4: a list emptied then pushed again (refreshTtl = false) takes the main key's remaining TTL", async () => {
       const m = new T({ id: 't1', tags: ['a'] });
       await m.asave();
       await testClient().pexpire('ListTtl:{t1}', 50_000);

@@ -26,13 +26,20 @@ function nested(depth: number): unknown {
 describe('local values at their edges', () => {
   // Python: 0.3 // 0.01 == 29.0 and 0.7 // 0.06 == 11.0, where Math.floor(a / b) gives 30 and 11,
   // and floor((a - a % b) / b) alone 28 and 10.
-  for (const [a, b, expected] of [[0.3, 0.01, 29], [0.6, 0.02, 29], [0.7, 0.06, 11], [0.9, 0.03, 30]] as const) {
+  for (const [a, b, expected] of [
+    [0.3, 0.01, 29],
+    [0.6, 0.02, 29],
+    [0.7, 0.06, 11],
+    [0.9, 0.03, 30],
+  ] as const) {
     it(`float ${a} ifloordiv ${b} is ${expected}, as in Python, locally and through a pipeline`, async () => {
       const local = new Num({ id: 'l', f: a });
       local.f.ifloordiv(b);
       expect(local.f.value).to.equal(expected);
       const m = await new Num({ id: `p${a}${b}`, f: a }).asave();
-      await rapyer.apipeline(async () => { m.f.ifloordiv(b); });
+      await rapyer.apipeline(async () => {
+        m.f.ifloordiv(b);
+      });
       expect(Number(await testClient().hget(m.key, 'f'))).to.equal(expected);
       expect(m.f.value).to.equal(expected);
     });
@@ -42,7 +49,9 @@ describe('local values at their edges', () => {
     const ok = await new Doc({ id: 'deep', data: nested(200) as never }).asave();
     expect((await Doc.aget('deep')).toJSON().data).to.deep.equal(nested(200));
     expect(() => new Doc({ id: 'deeper', data: nested(201) as never })).to.throw(ValidationError, /data/);
-    expect(() => { ok.data.value = nested(300) as never; }).to.throw(ValidationError, /data/);
+    expect(() => {
+      ok.data.value = nested(300) as never;
+    }).to.throw(ValidationError, /data/);
     expect(ok.data.value).to.deep.equal(nested(200));
   });
 

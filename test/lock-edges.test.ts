@@ -55,13 +55,28 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe('lease locks: arguments and failures', () => {
-  for (const [what, action] of [['an empty action', ''], ['an action with braces', 'a{b}'], ['a number as action', 5]] as const) {
+  for (const [what, action] of [
+    ['an empty action', ''],
+    ['an action with braces', 'a{b}'],
+    ['a number as action', 5],
+  ] as const) {
     it(`refuses ${what} with ValidationError naming the key, before taking anything`, async () => {
       const b = await new Box({ id: 'act' }).asave();
       let called = false;
-      const e = await expectReject(b.alock(action as string, {}, async () => { called = true; }), ValidationError, /LockEdgeBox:\{act\}: lock action/);
+      const e = await expectReject(
+        b.alock(action as string, {}, async () => {
+          called = true;
+        }),
+        ValidationError,
+        /LockEdgeBox:\{act\}: lock action/,
+      );
       expect(e.message).to.include(String(action));
-      await expectReject(rapyer.alockFromKey('LockEdgeBox:{act}', action as string, {}, async () => { called = true; }), ValidationError);
+      await expectReject(
+        rapyer.alockFromKey('LockEdgeBox:{act}', action as string, {}, async () => {
+          called = true;
+        }),
+        ValidationError,
+      );
       expect(called).to.equal(false);
       expect(await allKeys('LockEdgeBox:{act}:lock:*')).to.deep.equal([]);
     });
@@ -79,7 +94,13 @@ describe('lease locks: arguments and failures', () => {
     it(`refuses ${name}: ${label} with ValidationError naming the option`, async () => {
       const b = await new Box({ id: 'opt' }).asave();
       let called = false;
-      await expectReject(b.alock('x', options as never, async () => { called = true; }), ValidationError, new RegExp(`lock option ${name} `));
+      await expectReject(
+        b.alock('x', options as never, async () => {
+          called = true;
+        }),
+        ValidationError,
+        new RegExp(`lock option ${name} `),
+      );
       expect(called).to.equal(false);
       expect(await allKeys('LockEdgeBox:{opt}:lock:*')).to.deep.equal([]);
     });
@@ -89,7 +110,11 @@ describe('lease locks: arguments and failures', () => {
     const b = await new Box({ id: 'w0' }).asave();
     await testClient().set(lockKey('w0', 'x'), 'someone', 'PX', 60_000);
     const started = Date.now();
-    await expectReject(b.alock('x', { waitMs: 0 }, async () => 1), LockTimeoutError, /LockEdgeBox:\{w0\}:lock:x/);
+    await expectReject(
+      b.alock('x', { waitMs: 0 }, async () => 1),
+      LockTimeoutError,
+      /LockEdgeBox:\{w0\}:lock:x/,
+    );
     expect(Date.now() - started).to.be.below(1000);
     expect(await testClient().get(lockKey('w0', 'x'))).to.equal('someone');
     expect(await b.alock('y', { waitMs: 0 }, async () => 'free')).to.equal('free');
@@ -105,22 +130,26 @@ describe('lease locks: arguments and failures', () => {
       await expectReject(lock.extend(0), ValidationError, /leaseMs/);
       await expectReject(lock.extend(-1), ValidationError, /leaseMs/);
     });
-    const err = await rejection(b.alock('e2', {}, async (_m, lock) => {
-      await testClient().del(lock.key);
-      expect(await lock.extend(5000)).to.equal(false);
-      expect(await testClient().exists(lock.key), 'a lost lock is not taken again by extend').to.equal(0);
-    }));
+    const err = await rejection(
+      b.alock('e2', {}, async (_m, lock) => {
+        await testClient().del(lock.key);
+        expect(await lock.extend(5000)).to.equal(false);
+        expect(await testClient().exists(lock.key), 'a lost lock is not taken again by extend').to.equal(0);
+      }),
+    );
     expect(err).to.be.instanceOf(LockLostError);
   });
 
   it('saveAtEnd whose save fails (the connection closed in the callback): that error, nothing written, the failed release attached', async () => {
     await withOwnClient('LockEdgeSave', async (Own, own) => {
       const m = await new Own({ id: 's', n: 1 }).asave();
-      const err = await rejection(m.alock('s', { saveAtEnd: true, leaseMs: 2000 }, async (held) => {
-        held.n.iadd(10);
-        own.disconnect();
-        return 'done';
-      }));
+      const err = await rejection(
+        m.alock('s', { saveAtEnd: true, leaseMs: 2000 }, async (held) => {
+          held.n.iadd(10);
+          own.disconnect();
+          return 'done';
+        }),
+      );
       expectClosedClientError(err);
       expect(err).not.to.be.instanceOf(LockLostError);
       expect((err as Error).message).to.include('LockEdgeSave:{s}');
@@ -129,20 +158,24 @@ describe('lease locks: arguments and failures', () => {
     });
   });
 
-  it("an error thrown by the callback keeps its own lockError; a frozen one surfaces unchanged", async () => {
+  it('an error thrown by the callback keeps its own lockError; a frozen one surfaces unchanged', async () => {
     const b = await new Box({ id: 'own' }).asave();
     const mine = Object.assign(new Error('mine'), { lockError: 'set by the callback' });
-    const err = await rejection(b.alock('o', {}, async (_m, lock) => {
-      await testClient().del(lock.key);
-      throw mine;
-    }));
+    const err = await rejection(
+      b.alock('o', {}, async (_m, lock) => {
+        await testClient().del(lock.key);
+        throw mine;
+      }),
+    );
     expect(err).to.equal(mine);
     expect((err as { lockError: unknown }).lockError).to.equal('set by the callback');
     const frozen = Object.freeze(new RangeError('frozen'));
-    const err2 = await rejection(b.alock('o', {}, async (_m, lock) => {
-      await testClient().del(lock.key);
-      throw frozen;
-    }));
+    const err2 = await rejection(
+      b.alock('o', {}, async (_m, lock) => {
+        await testClient().del(lock.key);
+        throw frozen;
+      }),
+    );
     expect(err2).to.equal(frozen);
     expect(Object.getOwnPropertyDescriptor(err2, 'lockError')).to.equal(undefined);
   });
@@ -151,10 +184,12 @@ describe('lease locks: arguments and failures', () => {
     await withOwnClient('LockEdgeOwn', async (Own, own) => {
       const m = await new Own({ id: 'c' }).asave();
       const boom = new Error('callback failed');
-      const err = await rejection(m.alock('r', { leaseMs: 2000 }, async () => {
-        own.disconnect();
-        throw boom;
-      }));
+      const err = await rejection(
+        m.alock('r', { leaseMs: 2000 }, async () => {
+          own.disconnect();
+          throw boom;
+        }),
+      );
       expect(err).to.equal(boom);
       expectClosedClientError((err as { lockError?: unknown }).lockError);
       expect(Object.keys(err as object)).not.to.include('lockError');

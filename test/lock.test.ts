@@ -9,11 +9,15 @@ class Account extends defineModel('LockAccount', {
   balance: field.int({ default: 0 }),
 }) {}
 
-class Timed extends defineModel('LockTimed', {
-  id: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  tags: field.list(field.str()),
-}, { ttl: 100, refreshTtl: ActionGroup.UPDATE }) {}
+class Timed extends defineModel(
+  'LockTimed',
+  {
+    id: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    tags: field.list(field.str()),
+  },
+  { ttl: 100, refreshTtl: ActionGroup.UPDATE },
+) {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,11 +36,12 @@ describe('lease locks', () => {
   it('serialises two holders of the same lock', async () => {
     const a = await new Account({ id: 'ser' }).asave();
     const spans: [number, number][] = [];
-    const hold = () => a.alock('pay', { leaseMs: 5000, waitMs: 5000 }, async () => {
-      const start = Date.now();
-      await sleep(100);
-      spans.push([start, Date.now()]);
-    });
+    const hold = () =>
+      a.alock('pay', { leaseMs: 5000, waitMs: 5000 }, async () => {
+        const start = Date.now();
+        await sleep(100);
+        spans.push([start, Date.now()]);
+      });
     await Promise.all([hold(), hold(), hold()]);
     spans.sort((x, y) => x[0] - y[0]);
     expect(spans).to.have.length(3);
@@ -45,8 +50,13 @@ describe('lease locks', () => {
 
   it('keeps read-modify-write cycles exact under the lock', async () => {
     const a = await new Account({ id: 'rmw' }).asave();
-    await Promise.all(Array.from({ length: 20 }, () =>
-      a.alock('pay', { waitMs: 10_000, saveAtEnd: true }, async (m) => { m.balance.iadd(1); })));
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        a.alock('pay', { waitMs: 10_000, saveAtEnd: true }, async (m) => {
+          m.balance.iadd(1);
+        }),
+      ),
+    );
     expect((await Account.aget('rmw')).balance.value).to.equal(20);
   });
 
@@ -78,7 +88,9 @@ describe('lease locks', () => {
       const t0 = Date.now();
       try {
         await a.alock('w', { waitMs: 200 }, async () => 'never');
-      } catch (e) { caught = e; }
+      } catch (e) {
+        caught = e;
+      }
       expect(Date.now() - t0).to.be.within(150, 2000);
     });
     expect(caught).to.be.instanceOf(LockTimeoutError);
@@ -104,8 +116,13 @@ describe('lease locks', () => {
     });
     expect((await Account.aget('fresh')).balance.value).to.equal(42);
     try {
-      await a.alock('s', { saveAtEnd: true }, async (m) => { m.balance.iadd(100); throw new Error('no'); });
-    } catch { /* expected */ }
+      await a.alock('s', { saveAtEnd: true }, async (m) => {
+        m.balance.iadd(100);
+        throw new Error('no');
+      });
+    } catch {
+      /* expected */
+    }
     expect((await Account.aget('fresh')).balance.value).to.equal(42);
     expect(await testClient().exists(lockKey('fresh', 's'))).to.equal(0);
   });
@@ -113,7 +130,11 @@ describe('lease locks', () => {
   it('model.alock on a missing model throws KeyNotFound and frees the lock', async () => {
     const a = new Account({ id: 'nope' });
     let caught: unknown;
-    try { await a.alock(async () => 1); } catch (e) { caught = e; }
+    try {
+      await a.alock(async () => 1);
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(KeyNotFound);
     expect(await testClient().exists(lockKey('nope'))).to.equal(0);
   });
@@ -132,27 +153,35 @@ describe('lease locks', () => {
   describe('a lost lease is reported, and a late saveAtEnd writes nothing', () => {
     it('alock saveAtEnd slower than its lease: the next holder keeps its change, LockLostError', async () => {
       const a = await new Account({ id: 'late' }).asave();
-      const slow = rejection(a.alock('pay', { leaseMs: 150, saveAtEnd: true }, async (m) => {
-        m.balance.iadd(1);
-        await sleep(600);
-        return 'slow done';
-      }));
+      const slow = rejection(
+        a.alock('pay', { leaseMs: 150, saveAtEnd: true }, async (m) => {
+          m.balance.iadd(1);
+          await sleep(600);
+          return 'slow done';
+        }),
+      );
       await sleep(20);
       // the second holder waits for the first lease to run out, then changes the model
-      await a.alock('pay', { waitMs: 3000, saveAtEnd: true }, async (m) => { m.balance.iadd(100); });
+      await a.alock('pay', { waitMs: 3000, saveAtEnd: true }, async (m) => {
+        m.balance.iadd(100);
+      });
       const err = await slow;
       expect(err).to.be.instanceOf(LockLostError);
-      expect((err as Error).message).to.contain('LockAccount:{late}').and.contain('pay');
+      expect((err as Error).message)
+        .to.contain('LockAccount:{late}')
+        .and.contain('pay');
       expect((err as LockLostError).result).to.equal('slow done');
       expect((await Account.aget('late')).balance.value).to.equal(100);
     });
 
     it('alock saveAtEnd whose lock was taken by another owner leaves that lock and the model alone', async () => {
       const a = await new Account({ id: 'taken', balance: 5 }).asave();
-      const err = await rejection(a.alock('pay', { saveAtEnd: true }, async (m, lock) => {
-        m.balance.iadd(1);
-        await testClient().set(lock.key, 'other-owner', 'PX', 60_000);
-      }));
+      const err = await rejection(
+        a.alock('pay', { saveAtEnd: true }, async (m, lock) => {
+          m.balance.iadd(1);
+          await testClient().set(lock.key, 'other-owner', 'PX', 60_000);
+        }),
+      );
       expect(err).to.be.instanceOf(LockLostError);
       expect(await testClient().get(lockKey('taken', 'pay'))).to.equal('other-owner');
       expect(await testClient().pttl(lockKey('taken', 'pay'))).to.be.above(50_000);
@@ -161,26 +190,34 @@ describe('lease locks', () => {
 
     it('alockFromKey saveAtEnd slower than its lease writes nothing and rejects with LockLostError', async () => {
       await new Account({ id: 'latek', balance: 1 }).asave();
-      const err = await rejection(rapyer.alockFromKey('LockAccount:{latek}', 'k', { leaseMs: 100, saveAtEnd: true }, async (m) => {
-        (m as Account).balance.iadd(1);
-        await sleep(150);
-        await testClient().hset('LockAccount:{latek}', 'balance', '77'); // what a next holder wrote
-        return 3;
-      }));
+      const err = await rejection(
+        rapyer.alockFromKey('LockAccount:{latek}', 'k', { leaseMs: 100, saveAtEnd: true }, async (m) => {
+          (m as Account).balance.iadd(1);
+          await sleep(150);
+          await testClient().hset('LockAccount:{latek}', 'balance', '77'); // what a next holder wrote
+          return 3;
+        }),
+      );
       expect(err).to.be.instanceOf(LockLostError);
-      expect((err as Error).message).to.contain('LockAccount:{latek}').and.contain('k');
+      expect((err as Error).message)
+        .to.contain('LockAccount:{latek}')
+        .and.contain('k');
       expect((err as LockLostError).result).to.equal(3);
       expect((await Account.aget('latek')).balance.value).to.equal(77);
     });
 
     it('without saveAtEnd, a lease lost before the release rejects with LockLostError', async () => {
       const a = await new Account({ id: 'norel' }).asave();
-      const err = await rejection(a.alock('r', { leaseMs: 100 }, async () => {
-        await sleep(250);
-        return { done: true };
-      }));
+      const err = await rejection(
+        a.alock('r', { leaseMs: 100 }, async () => {
+          await sleep(250);
+          return { done: true };
+        }),
+      );
       expect(err).to.be.instanceOf(LockLostError);
-      expect((err as Error).message).to.contain('LockAccount:{norel}').and.contain('r');
+      expect((err as Error).message)
+        .to.contain('LockAccount:{norel}')
+        .and.contain('r');
       expect((err as LockLostError).result).to.deep.equal({ done: true });
       const err2 = await rejection(rapyer.alockFromKey('LockAccount:{norel}', 'r', { leaseMs: 100 }, async () => sleep(250)));
       expect(err2).to.be.instanceOf(LockLostError);
@@ -189,11 +226,13 @@ describe('lease locks', () => {
     it('a lock key replaced by another type is a lost lock, with or without saveAtEnd', async () => {
       const a = await new Account({ id: 'typed', balance: 2 }).asave();
       for (const saveAtEnd of [true, false]) {
-        const err = await rejection(a.alock('t', { saveAtEnd }, async (m, lock) => {
-          m.balance.iadd(1);
-          await testClient().del(lock.key);
-          await testClient().rpush(lock.key, 'not a lock');
-        }));
+        const err = await rejection(
+          a.alock('t', { saveAtEnd }, async (m, lock) => {
+            m.balance.iadd(1);
+            await testClient().del(lock.key);
+            await testClient().rpush(lock.key, 'not a lock');
+          }),
+        );
         expect(err, `saveAtEnd ${saveAtEnd}`).to.be.instanceOf(LockLostError);
         expect(await testClient().lrange(lockKey('typed', 't'), 0, -1)).to.deep.equal(['not a lock']);
         await testClient().del(lockKey('typed', 't'));
@@ -207,30 +246,36 @@ describe('lease locks', () => {
       const a = await new Account({ id: 'hide' }).asave();
       const boom = new Error('boom');
       for (const saveAtEnd of [false, true]) {
-        const err = await rejection(a.alock('h', { saveAtEnd }, async (_m, lock) => {
-          await testClient().del(lock.key);
-          await testClient().rpush(lock.key, 'x');
-          throw boom;
-        }));
+        const err = await rejection(
+          a.alock('h', { saveAtEnd }, async (_m, lock) => {
+            await testClient().del(lock.key);
+            await testClient().rpush(lock.key, 'x');
+            throw boom;
+          }),
+        );
         expect(err).to.equal(boom);
         expect((err as { lockError?: unknown }).lockError).to.be.instanceOf(LockLostError);
         delete (boom as { lockError?: unknown }).lockError;
         await testClient().del(lockKey('hide', 'h'));
       }
-      const err = await rejection(rapyer.alockFromKey('LockAccount:{hide}', 'h', {}, async (_m, lock) => {
-        await testClient().del(lock.key);
-        await testClient().rpush(lock.key, 'x');
-        throw new TypeError('from key');
-      }));
+      const err = await rejection(
+        rapyer.alockFromKey('LockAccount:{hide}', 'h', {}, async (_m, lock) => {
+          await testClient().del(lock.key);
+          await testClient().rpush(lock.key, 'x');
+          throw new TypeError('from key');
+        }),
+      );
       expect(err).to.be.instanceOf(TypeError);
     });
 
     it('the callback throws after its lease ran out: the callback error, the lost lock attached', async () => {
       const a = await new Account({ id: 'hide2' }).asave();
-      const err = await rejection(a.alock('h', { leaseMs: 100 }, async () => {
-        await sleep(250);
-        throw new RangeError('late and wrong');
-      }));
+      const err = await rejection(
+        a.alock('h', { leaseMs: 100 }, async () => {
+          await sleep(250);
+          throw new RangeError('late and wrong');
+        }),
+      );
       expect(err).to.be.instanceOf(RangeError);
       expect((err as { lockError?: unknown }).lockError).to.be.instanceOf(LockLostError);
       expect(Object.keys(err as object)).not.to.include('lockError');
@@ -238,10 +283,12 @@ describe('lease locks', () => {
 
     it('a thrown non-object still surfaces as it was thrown', async () => {
       const a = await new Account({ id: 'hide3' }).asave();
-      const err = await rejection(a.alock('h', { leaseMs: 100 }, async () => {
-        await sleep(250);
-        throw 'plain string'; // eslint-disable-line no-throw-literal
-      }));
+      const err = await rejection(
+        a.alock('h', { leaseMs: 100 }, async () => {
+          await sleep(250);
+          throw 'plain string'; // eslint-disable-line no-throw-literal
+        }),
+      );
       expect(err).to.equal('plain string');
     });
   });

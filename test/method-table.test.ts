@@ -114,8 +114,7 @@ const jsonSources = new Set(Object.values(json).flatMap((sources) => Object.keys
 const rows = Object.entries(METHODS) as [string, MethodRow][];
 
 function names(mask: number): string[] {
-  return (Object.keys(ActionGroup) as (GroupName | 'all')[])
-    .filter((k): k is GroupName => k !== 'all' && (mask & ActionGroup[k as GroupName]) !== 0);
+  return (Object.keys(ActionGroup) as (GroupName | 'all')[]).filter((k): k is GroupName => k !== 'all' && (mask & ActionGroup[k as GroupName]) !== 0);
 }
 
 describe('method table', () => {
@@ -209,7 +208,9 @@ describe('method table', () => {
     });
 
     it('names exactly the groups of the JSON', () => {
-      const members = Object.keys(ActionGroup).filter((k) => k !== 'all').sort();
+      const members = Object.keys(ActionGroup)
+        .filter((k) => k !== 'all')
+        .sort();
       expect(members).to.deep.equal(Object.keys(json).sort());
     });
 
@@ -223,7 +224,8 @@ describe('method table', () => {
     it('the fixture copy of action-groups.json equals shared/spec (or, alone, holds every group)', () => {
       const fixture = readFileSync(FIXTURE, 'utf8');
       if (existsSync(SHARED)) expect(fixture).to.equal(readFileSync(SHARED, 'utf8'));
-      else expect(Object.keys(JSON.parse(fixture) as object)).to.include.members(['READ', 'FETCH', 'CREATE', 'UPDATE', 'APPEND', 'DELETE', 'ERASE', 'ARITHMETIC']);
+      else
+        expect(Object.keys(JSON.parse(fixture) as object)).to.include.members(['READ', 'FETCH', 'CREATE', 'UPDATE', 'APPEND', 'DELETE', 'ERASE', 'ARITHMETIC']);
     });
 
     it('combines with | and tests with &', () => {

@@ -3,9 +3,7 @@
  * class operations refuse before sending: a typed error naming the model, nothing written.
  */
 import { expect } from 'chai';
-import {
-  ainsert, defineModel, field, isRapyerError, KeyNotFound, UnsupportedArgumentError, ValidationError,
-} from '../src/index.js';
+import { ainsert, defineModel, field, isRapyerError, KeyNotFound, UnsupportedArgumentError, ValidationError } from '../src/index.js';
 import { allKeys } from './helpers/hooks.js';
 import { expectReject } from './helpers/reject.js';
 

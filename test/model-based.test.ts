@@ -72,7 +72,13 @@ describe('model-based random testing (fast-check, against an in-memory reference
       ...(seed !== undefined ? { seed: Number(seed) } : {}),
       ...(path !== undefined ? { path } : {}),
     });
-    if (process.env.MBT_STATS) console.log([...STATS].sort().map(([k, v]) => `${k}: ${v}`).join('\n'));
+    if (process.env.MBT_STATS)
+      console.log(
+        [...STATS]
+          .sort()
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n'),
+      );
     if (DEEP > 0) console.log(`    model-based: ${done} sequences passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   });
 });

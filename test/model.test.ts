@@ -2,17 +2,21 @@ import { expect } from 'chai';
 import { defineModel, field, ActionGroup } from '../src/index.js';
 
 const Addr = defineModel('RoundTripAddr', { city: field.str(), zip: field.str({ optional: true }) });
-class S extends defineModel('RoundTrip', {
-  userId: field.str({ key: true }),
-  visits: field.int({ default: 0 }),
-  score: field.float({ default: 0 }),
-  active: field.bool({ default: true }),
-  avatar: field.bytes({ optional: true }),
-  lastSeen: field.datetime({ optional: true }),
-  extra: field.json({ optional: true }),
-  color: field.enum(['red', 'blue'] as const, { default: 'red' }),
-  address: field.model(Addr),
-}, { ttl: 100, refreshTtl: ActionGroup.UPDATE }) {}
+class S extends defineModel(
+  'RoundTrip',
+  {
+    userId: field.str({ key: true }),
+    visits: field.int({ default: 0 }),
+    score: field.float({ default: 0 }),
+    active: field.bool({ default: true }),
+    avatar: field.bytes({ optional: true }),
+    lastSeen: field.datetime({ optional: true }),
+    extra: field.json({ optional: true }),
+    color: field.enum(['red', 'blue'] as const, { default: 'red' }),
+    address: field.model(Addr),
+  },
+  { ttl: 100, refreshTtl: ActionGroup.UPDATE },
+) {}
 
 describe('model round trip', () => {
   it('saves and loads', async () => {

@@ -11,14 +11,24 @@ import { testMasters, testServer, testClient } from './helpers/hooks.js';
 
 /** Connections open on every master, per CLIENT LIST. */
 async function connections(): Promise<number> {
-  const lists = await Promise.all((await testMasters()).map(async (m) => String(await m.client('LIST')).trim().split('\n').length));
+  const lists = await Promise.all(
+    (await testMasters()).map(
+      async (m) =>
+        String(await m.client('LIST'))
+          .trim()
+          .split('\n').length,
+    ),
+  );
   return lists.reduce((a, b) => a + b, 0);
 }
 
 describe('countCommands (MONITOR on raw sockets, bounded by markers)', () => {
   it('parses MONITOR lines: escaped quotes, backslashes, control and non-ASCII bytes, lua source', () => {
     expect(parseMonitorLine('1700000000.123456 [0 127.0.0.1:5000] "SET" "a\\"b" "c\\\\d" "x y"')).to.deep.equal({
-      time: '1700000000.123456', db: '0', source: '127.0.0.1:5000', args: ['SET', 'a"b', 'c\\d', 'x y'],
+      time: '1700000000.123456',
+      db: '0',
+      source: '127.0.0.1:5000',
+      args: ['SET', 'a"b', 'c\\d', 'x y'],
     });
     expect(parseMonitorLine('1.5 [3 lua] "hget" "k" "\\r\\n\\t" "\\xc3\\xa9" ""').args).to.deep.equal(['hget', 'k', '\r\n\t', 'é', '']);
     expect(parseMonitorLine('1.5 [3 lua] "hget"').source).to.equal('lua');
@@ -49,12 +59,19 @@ describe('countCommands (MONITOR on raw sockets, bounded by markers)', () => {
 
   it('closes its connections, and passes on the error, when fn rejects', async () => {
     const before = await connections();
-    const err = await countCommands(testServer().url, async () => { throw new Error('fn failed'); }).then(() => null, (e: unknown) => e);
+    const err = await countCommands(testServer().url, async () => {
+      throw new Error('fn failed');
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((err as Error).message).to.equal('fn failed');
     // Redis drops a closed connection from CLIENT LIST once it has read the close: ask again
     // (round trips, no sleep) until it has.
     const end = Date.now() + 5000;
-    while ((await connections()) > before && Date.now() < end) { /* ask again */ }
+    while ((await connections()) > before && Date.now() < end) {
+      /* ask again */
+    }
     expect(await connections()).to.be.at.most(before);
   });
 });

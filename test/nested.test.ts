@@ -12,12 +12,16 @@ const Address = defineModel('NestAddress', {
   codes: field.dict(field.int()),
   geo: field.model(Geo),
 });
-class Session extends defineModel('NestSession', {
-  userId: field.str({ key: true }),
-  visits: field.int({ default: 0 }),
-  tags: field.list(field.str()),
-  address: field.model(Address),
-}, { ttl: 100, refreshTtl: false }) {}
+class Session extends defineModel(
+  'NestSession',
+  {
+    userId: field.str({ key: true }),
+    visits: field.int({ default: 0 }),
+    tags: field.list(field.str()),
+    address: field.model(Address),
+  },
+  { ttl: 100, refreshTtl: false },
+) {}
 
 const MAIN = 'NestSession:{u1}';
 
@@ -33,11 +37,15 @@ describe('nested models', () => {
   it('store scalars flattened in the main hash and collections in their own keys under the hash tag', async () => {
     const s = make();
     await s.asave();
-    expect((await allKeys('*')).sort()).to.deep.equal([
-      MAIN, `${MAIN}:address.codes`, `${MAIN}:address.geo.labels`, `${MAIN}:address.tags`, `${MAIN}:tags`,
-    ].sort());
+    expect((await allKeys('*')).sort()).to.deep.equal(
+      [MAIN, `${MAIN}:address.codes`, `${MAIN}:address.geo.labels`, `${MAIN}:address.tags`, `${MAIN}:tags`].sort(),
+    );
     expect(await testClient().hgetall(MAIN)).to.deep.equal({
-      userId: '"u1"', visits: '0', 'address.city': '"Paris"', 'address.zip': 'null', 'address.geo.lat': '1.5',
+      userId: '"u1"',
+      visits: '0',
+      'address.city': '"Paris"',
+      'address.zip': 'null',
+      'address.geo.lat': '1.5',
     });
     expect(await testClient().lrange(`${MAIN}:address.tags`, 0, -1)).to.deep.equal(['"a"', '"b"']);
     for (const k of await allKeys('*')) expect(await testClient().pttl(k)).to.be.above(90_000);
@@ -68,7 +76,7 @@ describe('nested models', () => {
     expect(t.address.key).to.equal(MAIN);
   });
 
-  it('a nested model\'s asave and aload cover its collections, and only its own fields', async () => {
+  it("a nested model's asave and aload cover its collections, and only its own fields", async () => {
     const s = make();
     await s.asave();
     s.tags.append('local only');
@@ -100,7 +108,10 @@ describe('nested models', () => {
   });
 
   it('validates nested collection items, naming the nested field', () => {
-    expect(() => new Session({ userId: 'u1', address: { city: 'P', tags: [1 as never], geo: { lat: 1 } } })).to.throw(ValidationError, /NestSession\.address field "tags\[0\]"/);
+    expect(() => new Session({ userId: 'u1', address: { city: 'P', tags: [1 as never], geo: { lat: 1 } } })).to.throw(
+      ValidationError,
+      /NestSession\.address field "tags\[0\]"/,
+    );
     expect(() => new Session({ userId: 'u1', address: { city: 'P', geo: { lat: 1, labels: [null as never] } } })).to.throw(ValidationError, /labels\[0\]/);
   });
 

@@ -40,10 +40,11 @@ function groupsLine(source: string): string {
  */
 function parseGroups(line: string): Map<string, string> {
   const out = new Map<string, string>();
-  const mask = (groups: string) => groups.split('|').reduce((m, g) => {
-    expect(GROUP_NAMES, `unknown group ${g} in "${line}"`).to.include(g);
-    return m | (ActionGroup[g as (typeof GROUP_NAMES)[number]] as number);
-  }, 0);
+  const mask = (groups: string) =>
+    groups.split('|').reduce((m, g) => {
+      expect(GROUP_NAMES, `unknown group ${g} in "${line}"`).to.include(g);
+      return m | (ActionGroup[g as (typeof GROUP_NAMES)[number]] as number);
+    }, 0);
   for (const part of line.split(';')) {
     const [names, groups] = part.split(':').map((s) => s.trim());
     const outcomes = /^created (\S+), stored (\S+)$/.exec(groups!);
@@ -57,7 +58,14 @@ function parseGroups(line: string): Map<string, string> {
 const groupsOf = (o: (typeof ops)[number]) => (o.storedGroups === undefined ? String(o.groups) : `${o.groups}/${o.storedGroups}`);
 
 describe('operations: the descriptors against what they describe', () => {
-  const scripts = new Map(luaFiles().map((f) => [relative(LUA, f).replace(/\\/g, '/').replace(/\.lua$/, ''), readFileSync(f, 'utf8')]));
+  const scripts = new Map(
+    luaFiles().map((f) => [
+      relative(LUA, f)
+        .replace(/\\/g, '/')
+        .replace(/\.lua$/, ''),
+      readFileSync(f, 'utf8'),
+    ]),
+  );
 
   it("each Lua header's Groups line names exactly the operations that run the script, with their groups", () => {
     const wrong: string[] = [];
@@ -96,13 +104,24 @@ describe('operations: the descriptors against what they describe', () => {
       else expect(o.idempotent, o.name).to.equal(o.name === 'AtomicRedisModel.asetTtl');
     }
     const nowWrites = ops.filter((o) => (o.groups & WRITES) !== 0 && o.pipeline === 'now').map((o) => o.name);
-    expect(nowWrites.sort()).to.deep.equal([
-      'AtomicRedisModel.aduplicate', 'AtomicRedisModel.aduplicateMany',
-      'AtomicRedisModel.agetOrCreate', 'module.agetOrCreate',
-      'RedisDict.apop', 'RedisDict.apopitem', 'RedisList.apop', 'RedisPriorityQueue.apop',
-      'RedisPriorityQueue.aremove', 'RedisSet.apop', 'RedisSet.aremove',
-      'RedisSet.aunionUpdate', 'RedisSet.aintersectUpdate', 'RedisSet.adifferenceUpdate',
-    ].sort());
+    expect(nowWrites.sort()).to.deep.equal(
+      [
+        'AtomicRedisModel.aduplicate',
+        'AtomicRedisModel.aduplicateMany',
+        'AtomicRedisModel.agetOrCreate',
+        'module.agetOrCreate',
+        'RedisDict.apop',
+        'RedisDict.apopitem',
+        'RedisList.apop',
+        'RedisPriorityQueue.apop',
+        'RedisPriorityQueue.aremove',
+        'RedisSet.apop',
+        'RedisSet.aremove',
+        'RedisSet.aunionUpdate',
+        'RedisSet.aintersectUpdate',
+        'RedisSet.adifferenceUpdate',
+      ].sort(),
+    );
   });
 
   it("the README's ACL command lists are the client's commands and the commands the scripts run", () => {

@@ -9,14 +9,18 @@ import { ActionGroup, defineModel, field, KeyNotFound, OverflowError } from '../
 import { testClient, testServer, testTopology } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 
-class Doc extends defineModel('OneRt', {
-  id: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  f: field.float({ default: 0 }),
-  s: field.str({ default: '' }),
-  tags: field.list(field.str()),
-  attrs: field.dict(field.str()),
-}, { ttl: 100, refreshTtl: ActionGroup.UPDATE }) {} // queued writes refresh, reloads do not
+class Doc extends defineModel(
+  'OneRt',
+  {
+    id: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    f: field.float({ default: 0 }),
+    s: field.str({ default: '' }),
+    tags: field.list(field.str()),
+    attrs: field.dict(field.str()),
+  },
+  { ttl: 100, refreshTtl: ActionGroup.UPDATE },
+) {} // queued writes refresh, reloads do not
 
 const BIG = 10_000;
 
@@ -26,11 +30,19 @@ describe('pipelines: one round trip, read back, undo log', () => {
     // Another client writes meanwhile: the local copy is stale, the read-back makes it exact.
     await testClient().hset(d.key, 'n', '100');
     await testClient().rpush(`${d.key}:tags`, '"other"');
-    const { commands } = await countCommands(testServer().url, () => d.apipeline((m) => {
-      for (let i = 0; i < 5; i += 1) { m.n.iadd(1); m.f.iadd(0.5); }
-      m.tags.append('mine');
-      m.s.iadd('x');
-    }, { load: false }));
+    const { commands } = await countCommands(testServer().url, () =>
+      d.apipeline(
+        (m) => {
+          for (let i = 0; i < 5; i += 1) {
+            m.n.iadd(1);
+            m.f.iadd(0.5);
+          }
+          m.tags.append('mine');
+          m.s.iadd('x');
+        },
+        { load: false },
+      ),
+    );
     expect(commands).to.deep.equal(['evalsha']);
     expect(d.toJSON()).to.deep.equal((await Doc.aget('one')).toJSON());
     expect(d.toJSON()).to.include({ n: 105, f: 2.5, s: 'x' });
@@ -40,7 +52,11 @@ describe('pipelines: one round trip, read back, undo log', () => {
   it('the default form still loads first (two commands) and also ends equal to what is stored', async () => {
     const d = await new Doc({ id: 'two' }).asave();
     await testClient().hset(d.key, 'n', '7');
-    const { commands } = await countCommands(testServer().url, () => d.apipeline((m) => { m.n.iadd(1); }));
+    const { commands } = await countCommands(testServer().url, () =>
+      d.apipeline((m) => {
+        m.n.iadd(1);
+      }),
+    );
     expect(commands).to.deep.equal(['evalsha', 'evalsha']);
     expect(d.n.value).to.equal(8);
   });
@@ -49,10 +65,12 @@ describe('pipelines: one round trip, read back, undo log', () => {
     const [a, b] = await rapyer.ainsert(new Doc({ id: 'ra' }), new Doc({ id: 'rb' }));
     await testClient().hset(a!.key, 'n', '10');
     await testClient().hset(`${b!.key}:attrs`, 'k', '"v"');
-    const { count } = await countCommands(testServer().url, () => rapyer.apipeline(() => {
-      a!.n.iadd(1);
-      b!.attrs.set('z', 'w');
-    }));
+    const { count } = await countCommands(testServer().url, () =>
+      rapyer.apipeline(() => {
+        a!.n.iadd(1);
+        b!.attrs.set('z', 'w');
+      }),
+    );
     expect(count).to.equal(testTopology() === 'single' ? 1 : 2);
     expect(a!.n.value).to.equal(11);
     expect(b!.attrs.toJSON()).to.deep.equal({ k: 'v', z: 'w' });
@@ -65,8 +83,18 @@ describe('pipelines: one round trip, read back, undo log', () => {
     const ttl = await testClient().pttl(d.key);
     let caught: unknown;
     try {
-      await d.apipeline((m) => { m.n.iadd(1); m.tags.append('t'); m.s.iadd('y'); m.f.imul(10); }, { load: false });
-    } catch (e) { caught = e; }
+      await d.apipeline(
+        (m) => {
+          m.n.iadd(1);
+          m.tags.append('t');
+          m.s.iadd('y');
+          m.f.imul(10);
+        },
+        { load: false },
+      );
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(OverflowError);
     expect((caught as Error).message).to.match(/\[operation 4: OneRt:\{fail\} RedisFloat\.imul\]/);
     expect(await testClient().hgetall(d.key)).to.deep.equal(before);
@@ -79,8 +107,16 @@ describe('pipelines: one round trip, read back, undo log', () => {
     const d = new Doc({ id: 'absent' });
     let caught: unknown;
     try {
-      await d.apipeline((m) => { m.tags.append('t'); m.n.iadd(1); }, { load: false });
-    } catch (e) { caught = e; }
+      await d.apipeline(
+        (m) => {
+          m.tags.append('t');
+          m.n.iadd(1);
+        },
+        { load: false },
+      );
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(KeyNotFound);
     expect(await testClient().exists(d.key, `${d.key}:tags`)).to.equal(0);
   });
@@ -98,11 +134,19 @@ describe('pipelines: one round trip, read back, undo log', () => {
     let caught: unknown;
     try {
       // The list grows, the dict gets a field, every key's TTL is refreshed, then an overflow.
-      await rapyer.apipeline(() => { d.s.iadd('z'); d.tags.append('new'); d.attrs.set('k1', 'changed'); d.n.iadd(10); });
-    } catch (e) { caught = e; }
+      await rapyer.apipeline(() => {
+        d.s.iadd('z');
+        d.tags.append('new');
+        d.attrs.set('k1', 'changed');
+        d.n.iadd(10);
+      });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(OverflowError);
     expect((caught as Error).message).to.match(/\[operation 4: /); // refused in Redis, after the other writes
-    if (testTopology() === 'single') { // (a Cluster client asks a random node)
+    if (testTopology() === 'single') {
+      // (a Cluster client asks a random node)
       const stats = await testClient().info('commandstats');
       // Nothing was copied whole: the undo log saved the list's length and the dict's one field.
       expect(stats).to.not.match(/cmdstat_dump:/);
@@ -122,8 +166,14 @@ describe('pipelines: one round trip, read back, undo log', () => {
     await testClient().config('RESETSTAT');
     let caught: unknown;
     try {
-      await rapyer.apipeline(() => { d.tags.setItem(0, 'x'); d.tags.clear(); d.n.iadd(5); });
-    } catch (e) { caught = e; }
+      await rapyer.apipeline(() => {
+        d.tags.setItem(0, 'x');
+        d.tags.clear();
+        d.n.iadd(5);
+      });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(OverflowError);
     expect((caught as Error).message).to.match(/\[operation 3: /);
     if (testTopology() === 'single') {

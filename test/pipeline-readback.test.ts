@@ -31,12 +31,16 @@ describe('pipeline read back', () => {
     const c = testClient();
     await c.rpush('ReadBackDoc:{a}:tags', 'not json {');
     await c.hset('ReadBackDoc:{b}', 'n', '10'); // another client's write, read back by the batch
-    const err = await rejection(rapyer.apipeline(async () => {
-      await a.tags.aappend('new');
-      b.n.iadd(1);
-    }));
+    const err = await rejection(
+      rapyer.apipeline(async () => {
+        await a.tags.aappend('new');
+        b.n.iadd(1);
+      }),
+    );
     expect(err).to.be.instanceOf(CorruptedModelError);
-    expect((err as Error).message).to.include('ReadBackDoc:{a}').and.include('tags');
+    expect((err as Error).message)
+      .to.include('ReadBackDoc:{a}')
+      .and.include('tags');
     // the batch itself succeeded: both writes are stored
     expect(await c.lrange('ReadBackDoc:{a}:tags', 0, -1)).to.deep.equal(['"ok"', 'not json {', '"new"']);
     expect(await c.hget('ReadBackDoc:{b}', 'n')).to.equal('11');

@@ -18,12 +18,16 @@ import type { MethodName } from '../src/ops/table.js';
 import { testClient, testMasters } from './helpers/hooks.js';
 import { faultRig } from './helpers/faults.js';
 
-class Num extends defineModel('ShortPipe', {
-  id: field.str({ key: true }),
-  visits: field.int({ default: 0 }),
-  score: field.float({ default: 0 }),
-  tags: field.list(field.str()),
-}, { ttl: 100, refreshTtl: ActionGroup.UPDATE }) {}
+class Num extends defineModel(
+  'ShortPipe',
+  {
+    id: field.str({ key: true }),
+    visits: field.int({ default: 0 }),
+    score: field.float({ default: 0 }),
+    tags: field.list(field.str()),
+  },
+  { ttl: 100, refreshTtl: ActionGroup.UPDATE },
+) {}
 
 class NoTtl extends defineModel('ShortPipeNoTtl', {
   id: field.str({ key: true }),
@@ -92,13 +96,15 @@ async function store(keys: readonly string[], missing: boolean, wrongType: boole
 /** What is stored under the keys: each key's type and content, and whether it has a TTL (and which). */
 async function snapshot(keys: readonly string[]): Promise<unknown[]> {
   const c = testClient();
-  return Promise.all(keys.map(async (k) => {
-    const type = await c.type(k);
-    const pttl = await c.pttl(k);
-    const ttl = pttl < 0 ? pttl : pttl > 60_000 ? 'refreshed' : 'kept';
-    const value = type === 'hash' ? await c.hgetall(k) : type === 'list' ? await c.lrange(k, 0, -1) : null;
-    return { k, type, ttl, value };
-  }));
+  return Promise.all(
+    keys.map(async (k) => {
+      const type = await c.type(k);
+      const pttl = await c.pttl(k);
+      const ttl = pttl < 0 ? pttl : pttl > 60_000 ? 'refreshed' : 'kept';
+      const value = type === 'hash' ? await c.hgetall(k) : type === 'list' ? await c.lrange(k, 0, -1) : null;
+      return { k, type, ttl, value };
+    }),
+  );
 }
 
 /** EVALSHA and EVAL calls so far, on every master (INFO commandstats). */
@@ -160,7 +166,9 @@ describe('pipelines: the short batch of numeric field operations', () => {
         expect(afterShort, what).to.deep.equal(afterBatch);
         // the reply: each field's stored value, in the order of the fields' first calls per model
         const values = viaShort.reply as string[];
-        const fields = [...new Set(calls.map((c) => `${c.keys[0]} ${c.args[3]}`))].sort((x, y) => calls.findIndex((c) => c.keys[0] === x.split(' ')[0]) - calls.findIndex((c) => c.keys[0] === y.split(' ')[0]));
+        const fields = [...new Set(calls.map((c) => `${c.keys[0]} ${c.args[3]}`))].sort(
+          (x, y) => calls.findIndex((c) => c.keys[0] === x.split(' ')[0]) - calls.findIndex((c) => c.keys[0] === y.split(' ')[0]),
+        );
         const stored = await Promise.all(fields.map((f) => testClient().hget(f.split(' ')[0]!, f.split(' ')[1]!)));
         expect(values, what).to.deep.equal(stored);
       }
@@ -171,10 +179,16 @@ describe('pipelines: the short batch of numeric field operations', () => {
   it('is what a pipeline of numeric operations sends, and the local copies equal what is stored', async () => {
     const d = await new Num({ id: 'local', visits: 1, score: 0.5 }).asave();
     await testClient().hset(d.key, 'visits', '100'); // another client wrote: the read-back corrects
-    await d.apipeline((m) => {
-      for (let i = 0; i < 5; i += 1) { m.visits.iadd(1); m.score.iadd(0.1); }
-      m.visits.imul(3);
-    }, { load: false });
+    await d.apipeline(
+      (m) => {
+        for (let i = 0; i < 5; i += 1) {
+          m.visits.iadd(1);
+          m.score.iadd(0.1);
+        }
+        m.visits.imul(3);
+      },
+      { load: false },
+    );
     expect(d.toJSON()).to.deep.equal((await Num.aget('local')).toJSON());
     expect(d.visits.value).to.equal(315);
     expect(d.score.value).to.equal(0.5 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1);
@@ -183,11 +197,29 @@ describe('pipelines: the short batch of numeric field operations', () => {
   it('a pipeline of numeric operations is one script; a failing one is sent again as pipeline/batch', async () => {
     const d = await new Num({ id: 'count', visits: 1 }).asave();
     let before = await scriptCalls();
-    await d.apipeline((m) => { for (let i = 0; i < 5; i += 1) { m.visits.iadd(1); m.score.iadd(0.5); } }, { load: false });
+    await d.apipeline(
+      (m) => {
+        for (let i = 0; i < 5; i += 1) {
+          m.visits.iadd(1);
+          m.score.iadd(0.5);
+        }
+      },
+      { load: false },
+    );
     expect((await scriptCalls()) - before).to.equal(1);
     await testClient().hset(d.key, 'visits', '9007199254740991');
     before = await scriptCalls();
-    const err = await d.apipeline((m) => { m.visits.iadd(1); }, { load: false }).then(() => null, (e: unknown) => e);
+    const err = await d
+      .apipeline(
+        (m) => {
+          m.visits.iadd(1);
+        },
+        { load: false },
+      )
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).to.be.instanceOf(OverflowError);
     expect((await scriptCalls()) - before).to.equal(3); // the short script, pipeline/batch, the model's reload
   });
@@ -195,7 +227,19 @@ describe('pipelines: the short batch of numeric field operations', () => {
   it('a failing short batch writes nothing, names the operation and reloads the local copies', async () => {
     const d = await new Num({ id: 'fails', visits: 1 }).asave();
     await testClient().hset(d.key, 'visits', '9007199254740990');
-    const err = await d.apipeline((m) => { m.score.iadd(1); m.visits.iadd(1); m.visits.iadd(1); }, { load: false }).then(() => null, (e: unknown) => e as Error);
+    const err = await d
+      .apipeline(
+        (m) => {
+          m.score.iadd(1);
+          m.visits.iadd(1);
+          m.visits.iadd(1);
+        },
+        { load: false },
+      )
+      .then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
     expect(err?.message).to.match(/\[operation 3: ShortPipe:\{fails\} RedisInt\.iadd\]/);
     expect(await testClient().hget(d.key, 'score')).to.equal('0');
     expect(d.toJSON()).to.deep.equal((await Num.aget('fails')).toJSON());
@@ -209,7 +253,15 @@ describe('pipelines: the short batch of numeric field operations', () => {
       const d = await new Num({ id: 'oom', visits: 1, score: 1 }).asave();
       const key = d.key;
       await rig.admin.config('SET', 'maxmemory', '1');
-      const err = await rapyer.apipeline(() => { d.visits.iadd(1); d.score.iadd(1); }).then(() => null, (e: unknown) => e);
+      const err = await rapyer
+        .apipeline(() => {
+          d.visits.iadd(1);
+          d.score.iadd(1);
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err).to.be.instanceOf(OutOfMemoryError);
       await rig.admin.config('SET', 'maxmemory', '0');
       expect(await rig.admin.hmget(key, 'visits', 'score')).to.deep.equal(['1', '1']);

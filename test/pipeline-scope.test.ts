@@ -9,11 +9,15 @@ import { defineModel, field, KeyNotFound, OverflowError } from '../src/index.js'
 import { testClient, testServer, testTopology } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 
-class Acct extends defineModel('ScopeAcct', {
-  name: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  tags: field.list(field.str()),
-}, { ttl: 100 }) {}
+class Acct extends defineModel(
+  'ScopeAcct',
+  {
+    name: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    tags: field.list(field.str()),
+  },
+  { ttl: 100 },
+) {}
 
 class Other extends defineModel('ScopeOther', { id: field.str({ key: true }), v: field.int({ default: 0 }) }) {}
 
@@ -25,20 +29,22 @@ describe('pipelines: bulk writes queue with the other operations', () => {
     const gone = await new Other({ id: 'gone' }).asave();
     const a = new Acct({ name: 'a', n: 1 });
     const o = new Other({ id: 'o', v: 2 });
-    const { commands } = await countCommands(testServer().url, () => rapyer.apipeline(async () => {
-      await Acct.ainsert(a);
-      await rapyer.ainsert(o);
-      // Inside the callback nothing was applied yet: the writes are queued.
-      expect(await testClient().exists(a.key) + await testClient().exists(o.key)).to.equal(0);
-      expect(await Acct.adeleteByKey('old')).to.equal(true); // true once queued
-      expect(await rapyer.adeleteMany(gone.key)).to.deep.equal({ modelsDeleted: 0, keysDeleted: 0, byModel: { ScopeOther: 0 }, queued: 1 });
-      a.n.iadd(5);
-    }));
+    const { commands } = await countCommands(testServer().url, () =>
+      rapyer.apipeline(async () => {
+        await Acct.ainsert(a);
+        await rapyer.ainsert(o);
+        // Inside the callback nothing was applied yet: the writes are queued.
+        expect((await testClient().exists(a.key)) + (await testClient().exists(o.key))).to.equal(0);
+        expect(await Acct.adeleteByKey('old')).to.equal(true); // true once queued
+        expect(await rapyer.adeleteMany(gone.key)).to.deep.equal({ modelsDeleted: 0, keysDeleted: 0, byModel: { ScopeOther: 0 }, queued: 1 });
+        a.n.iadd(5);
+      }),
+    );
     // Only EVALSHAs of reads (the exists check goes through the test client, not counted by kind).
     expect(commands.filter((c) => c === 'evalsha').length).to.equal(testTopology() === 'single' ? 1 : new Set([a.key, o.key, old.key, gone.key]).size);
     expect(await storedN('a')).to.equal('6');
     expect(await testClient().hget(o.key, 'v')).to.equal('2');
-    expect(await testClient().exists(old.key) + await testClient().exists(gone.key)).to.equal(0);
+    expect((await testClient().exists(old.key)) + (await testClient().exists(gone.key))).to.equal(0);
   });
 
   it('a failing operation fails the queued bulk writes of its batch (one server: the whole pipeline)', async () => {
@@ -50,7 +56,9 @@ describe('pipelines: bulk writes queue with the other operations', () => {
         await Acct.ainsert(a);
         missing.n.iadd(1); // KeyNotFound: the model is not stored
       });
-    } catch (e) { caught = e; }
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(KeyNotFound);
     // One server: one script, nothing applied. A Cluster: the insert's own slot applied it.
     expect(await testClient().exists(a.key)).to.equal(testTopology() === 'single' ? 0 : 1);
@@ -68,7 +76,9 @@ describe('pipelines: all or nothing across models, and local copies after a fail
         x.tags.append('t');
         missing.v.iadd(5);
       });
-    } catch (e) { caught = e; }
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(KeyNotFound);
     expect(await testClient().exists(missing.key)).to.equal(0);
     if (testTopology() === 'single') {
@@ -91,7 +101,9 @@ describe('pipelines: all or nothing across models, and local copies after a fail
         y.v.iadd(5);
         missing.v.iadd(1);
       });
-    } catch (e) { caught = e; }
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(KeyNotFound);
     expect(x.toJSON()).to.deep.equal((await Acct.aget('lx')).toJSON());
     expect(y.toJSON()).to.deep.equal((await Other.aget('ly')).toJSON());
@@ -107,7 +119,9 @@ describe('pipelines: all or nothing across models, and local copies after a fail
         m.n.iadd(4);
         m.n.iadd(9007199254740990); // overflows locally: refused at the call, the callback throws
       });
-    } catch (e) { caught = e; }
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(OverflowError);
     expect(await storedN('mx')).to.equal('3');
     expect(x.n.value).to.equal(7); // documented: aload() reads the stored state back

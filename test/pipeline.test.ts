@@ -4,14 +4,18 @@ import { defineModel, field, ActionGroup, KeyNotFound, OverflowError, ZeroDivisi
 import { testClient, testServer, testTopology, scriptFlushAll } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 
-class Counter extends defineModel('PipeCounter', {
-  name: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  f: field.float({ default: 0 }),
-  s: field.str({ default: '' }),
-  b: field.bytes({ default: () => new Uint8Array() }),
-  at: field.datetime({ default: () => new Date(1000) }),
-}, { ttl: 100, refreshTtl: ActionGroup.ARITHMETIC }) {}
+class Counter extends defineModel(
+  'PipeCounter',
+  {
+    name: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    f: field.float({ default: 0 }),
+    s: field.str({ default: '' }),
+    b: field.bytes({ default: () => new Uint8Array() }),
+    at: field.datetime({ default: () => new Date(1000) }),
+  },
+  { ttl: 100, refreshTtl: ActionGroup.ARITHMETIC },
+) {}
 
 async function stored(name: string) {
   return (await Counter.aget(name)).toJSON();
@@ -38,13 +42,14 @@ describe('pipelines', () => {
         c.at.isub(100);
         await c.n.aincrease(10);
         c.f.value = 9.25;
-      }));
+      }),
+    );
     expect(count).to.equal(1);
     expect(commands).to.deep.equal(['evalsha']);
     const local = c.toJSON();
     expect(await stored('p20')).to.deep.equal(local);
     // the arithmetic itself: ((10*3-1)//2 % 7)**2 + 10
-    expect(local.n).to.equal(((Math.floor(29 / 2) % 7) ** 2) + 10);
+    expect(local.n).to.equal((Math.floor(29 / 2) % 7) ** 2 + 10);
     expect(local.s).to.equal('ababab"{}\\');
   });
 
@@ -52,8 +57,13 @@ describe('pipelines', () => {
     const models = await rapyer.ainsert(...['a', 'b', 'c'].map((name) => new Counter({ name: `slot-${name}` })));
     const { count } = await countCommands(testServer().url, () =>
       rapyer.apipeline(async () => {
-        for (const m of models) { m.n.iadd(1); m.n.iadd(2); m.s.iadd('x'); }
-      }));
+        for (const m of models) {
+          m.n.iadd(1);
+          m.n.iadd(2);
+          m.s.iadd('x');
+        }
+      }),
+    );
     expect(count).to.equal(testTopology() === 'single' ? 1 : 3);
     for (const m of models) expect((await stored(m.pk)).n).to.equal(3);
   });
@@ -61,25 +71,46 @@ describe('pipelines', () => {
   it('applies exactly once after SCRIPT FLUSH', async () => {
     const c = await new Counter({ name: 'flush' }).asave();
     await scriptFlushAll();
-    await rapyer.apipeline(async () => { c.n.iadd(1); c.s.iadd('x'); c.n.iadd(1); });
+    await rapyer.apipeline(async () => {
+      c.n.iadd(1);
+      c.s.iadd('x');
+      c.n.iadd(1);
+    });
     expect(await stored('flush')).to.include({ n: 2, s: 'x' });
     await scriptFlushAll();
-    await c.apipeline(async (m) => { m.n.iadd(5); m.s.iadd('y'); });
+    await c.apipeline(async (m) => {
+      m.n.iadd(5);
+      m.s.iadd('y');
+    });
     expect(await stored('flush')).to.include({ n: 7, s: 'xy' });
   });
 
   it('100 concurrent pipelines leave the exact count', async () => {
     const c = await new Counter({ name: 'conc' }).asave();
-    await Promise.all(Array.from({ length: 100 }, () => c.apipeline(async (m) => { m.n.iadd(1); })));
+    await Promise.all(
+      Array.from({ length: 100 }, () =>
+        c.apipeline(async (m) => {
+          m.n.iadd(1);
+        }),
+      ),
+    );
     expect((await stored('conc')).n).to.equal(100);
   });
 
   it('keeps concurrent pipelines apart', async () => {
     const [a, b] = await rapyer.ainsert(new Counter({ name: 'iso-a' }), new Counter({ name: 'iso-b' }));
     let open!: () => void;
-    const gate = new Promise<void>((r) => { open = r; });
-    const p1 = rapyer.apipeline(async () => { a!.n.iadd(1); await gate; a!.n.iadd(1); });
-    const p2 = rapyer.apipeline(async () => { b!.n.iadd(10); });
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    const p1 = rapyer.apipeline(async () => {
+      a!.n.iadd(1);
+      await gate;
+      a!.n.iadd(1);
+    });
+    const p2 = rapyer.apipeline(async () => {
+      b!.n.iadd(10);
+    });
     await p2;
     expect((await stored('iso-b')).n).to.equal(10);
     expect((await stored('iso-a')).n).to.equal(0);
@@ -93,8 +124,14 @@ describe('pipelines', () => {
     const { count } = await countCommands(testServer().url, async () => {
       let caught: unknown;
       try {
-        await rapyer.apipeline(async () => { c.n.iadd(1); c.s.iadd('z'); throw new Error('boom'); });
-      } catch (e) { caught = e; }
+        await rapyer.apipeline(async () => {
+          c.n.iadd(1);
+          c.s.iadd('z');
+          throw new Error('boom');
+        });
+      } catch (e) {
+        caught = e;
+      }
       expect(caught).to.be.instanceOf(Error).with.property('message', 'boom');
     });
     expect(count).to.equal(0);
@@ -105,8 +142,13 @@ describe('pipelines', () => {
     const c = await new Counter({ name: 'zero' }).asave();
     let caught: unknown;
     try {
-      await rapyer.apipeline(async () => { c.n.iadd(3); c.n.ifloordiv(0); });
-    } catch (e) { caught = e; }
+      await rapyer.apipeline(async () => {
+        c.n.iadd(3);
+        c.n.ifloordiv(0);
+      });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(ZeroDivisionError);
     expect((await stored('zero')).n).to.equal(0);
   });
@@ -117,8 +159,14 @@ describe('pipelines', () => {
     const before = await testClient().hgetall('PipeCounter:{roll}');
     let caught: unknown;
     try {
-      await rapyer.apipeline(async () => { c.s.iadd('kept?'); c.f.iadd(1); c.n.iadd(10); });
-    } catch (e) { caught = e; }
+      await rapyer.apipeline(async () => {
+        c.s.iadd('kept?');
+        c.f.iadd(1);
+        c.n.iadd(10);
+      });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(OverflowError);
     expect((caught as Error).message).to.match(/operation 3: PipeCounter:\{roll\} RedisInt\.iadd/);
     expect(await testClient().hgetall('PipeCounter:{roll}')).to.deep.equal(before);
@@ -129,8 +177,12 @@ describe('pipelines', () => {
     await testClient().hset('PipeCounter:{date}', 'at', String(8.64e15 - 10));
     let caught: unknown;
     try {
-      await rapyer.apipeline(async () => { c.at.iadd(1000); });
-    } catch (e) { caught = e; }
+      await rapyer.apipeline(async () => {
+        c.at.iadd(1000);
+      });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(OverflowError);
     expect(await testClient().hget('PipeCounter:{date}', 'at')).to.equal(String(8.64e15 - 10));
   });
@@ -140,8 +192,13 @@ describe('pipelines', () => {
     const gone = new Counter({ name: 'gone' });
     let caught: unknown;
     try {
-      await rapyer.apipeline(async () => { here.n.iadd(1); gone.n.iadd(1); });
-    } catch (e) { caught = e; }
+      await rapyer.apipeline(async () => {
+        here.n.iadd(1);
+        gone.n.iadd(1);
+      });
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).to.be.instanceOf(KeyNotFound);
     expect(await testClient().exists('PipeCounter:{gone}')).to.equal(0);
     // One server: one script for the whole pipeline, so nothing applied. A Cluster: another slot,
@@ -149,8 +206,12 @@ describe('pipelines', () => {
     expect((await stored('here')).n).to.equal(testTopology() === 'single' ? 0 : 1);
     let caught2: unknown;
     try {
-      await gone.apipeline(async (m) => { m.n.iadd(1); });
-    } catch (e) { caught2 = e; }
+      await gone.apipeline(async (m) => {
+        m.n.iadd(1);
+      });
+    } catch (e) {
+      caught2 = e;
+    }
     expect(caught2).to.be.instanceOf(KeyNotFound);
   });
 
@@ -169,9 +230,14 @@ describe('pipelines', () => {
     const c = await new Counter({ name: 'ttl' }).asave();
     const key = 'PipeCounter:{ttl}';
     await testClient().pexpire(key, 5000);
-    await rapyer.apipeline(async () => { c.s.iadd('a'); }); // UPDATE|APPEND: not in the mask
+    await rapyer.apipeline(async () => {
+      c.s.iadd('a');
+    }); // UPDATE|APPEND: not in the mask
     expect(await testClient().pttl(key)).to.be.at.most(5000);
-    await rapyer.apipeline(async () => { c.s.iadd('b'); c.n.iadd(1); }); // ARITHMETIC joins
+    await rapyer.apipeline(async () => {
+      c.s.iadd('b');
+      c.n.iadd(1);
+    }); // ARITHMETIC joins
     expect(await testClient().pttl(key)).to.be.above(90_000);
   });
 });

@@ -49,12 +49,23 @@ describe('RedisPriorityQueue', () => {
 
   it('pops equal priorities in the byte order of the stored JSON text (documented)', async () => {
     const m = await saved();
-    await m.jobs.apushMany([{ value: 'c', priority: 1 }, { value: 'a', priority: 1 }, { value: 'b', priority: 1 }, { value: 'z', priority: 0 }]);
+    await m.jobs.apushMany([
+      { value: 'c', priority: 1 },
+      { value: 'a', priority: 1 },
+      { value: 'b', priority: 1 },
+      { value: 'z', priority: 0 },
+    ]);
     expect(await Promise.all([1, 2, 3, 4].map(() => m.jobs.apop()))).to.deep.equal(['z', 'a', 'b', 'c']);
-    await m.ids.apushMany([{ value: 9, priority: 1 }, { value: 10, priority: 1 }, { value: -1, priority: 1 }]);
+    await m.ids.apushMany([
+      { value: 9, priority: 1 },
+      { value: 10, priority: 1 },
+      { value: -1, priority: 1 },
+    ]);
     // '-1' < '10' < '9' as bytes: ints tie in text order, not numeric order.
     expect(await m.ids.aitems()).to.deep.equal([
-      { value: -1, priority: 1 }, { value: 10, priority: 1 }, { value: 9, priority: 1 },
+      { value: -1, priority: 1 },
+      { value: 10, priority: 1 },
+      { value: 9, priority: 1 },
     ]);
   });
 
@@ -64,7 +75,10 @@ describe('RedisPriorityQueue', () => {
     await m.jobs.apush('b', 2);
     await m.jobs.apush('a', 3);
     expect(await m.jobs.asize()).to.equal(2);
-    expect(await m.jobs.aitems()).to.deep.equal([{ value: 'b', priority: 2 }, { value: 'a', priority: 3 }]);
+    expect(await m.jobs.aitems()).to.deep.equal([
+      { value: 'b', priority: 2 },
+      { value: 'a', priority: 3 },
+    ]);
   });
 
   it('apeek returns the next value without removing it; null when empty', async () => {
@@ -80,8 +94,14 @@ describe('RedisPriorityQueue', () => {
     const m = await saved();
     expect(await m.jobs.asize()).to.equal(0);
     expect(await m.jobs.aitems()).to.deep.equal([]);
-    await m.jobs.apushMany([{ value: 'a', priority: 0.1 }, { value: 'b', priority: 0.2 }]);
-    expect(await m.jobs.aitems()).to.deep.equal([{ value: 'a', priority: 0.1 }, { value: 'b', priority: 0.2 }]);
+    await m.jobs.apushMany([
+      { value: 'a', priority: 0.1 },
+      { value: 'b', priority: 0.2 },
+    ]);
+    expect(await m.jobs.aitems()).to.deep.equal([
+      { value: 'a', priority: 0.1 },
+      { value: 'b', priority: 0.2 },
+    ]);
     expect(await m.jobs.aremove('a')).to.equal(true);
     expect(await m.jobs.aremove('a')).to.equal(false);
     expect(await m.jobs.aload()).to.deep.equal([{ value: 'b', priority: 0.2 }]);
@@ -98,7 +118,14 @@ describe('RedisPriorityQueue', () => {
     for (const p of [Number.NaN, Number.POSITIVE_INFINITY, '1', null]) {
       await expectReject(m.jobs.apush('a', p as never), ValidationError, /priority must be a finite number/);
     }
-    await expectReject(m.jobs.apushMany([{ value: 'ok', priority: 1 }, { value: 'bad', priority: Number.NaN }]), ValidationError, /item 1/);
+    await expectReject(
+      m.jobs.apushMany([
+        { value: 'ok', priority: 1 },
+        { value: 'bad', priority: Number.NaN },
+      ]),
+      ValidationError,
+      /item 1/,
+    );
     await expectReject(m.jobs.apushMany('x' as never), ValidationError);
     await expectReject(m.jobs.aremove(5 as never), ValidationError);
     expect(await testClient().exists(JOBS)).to.equal(0);
@@ -115,9 +142,16 @@ describe('RedisPriorityQueue', () => {
   it('every method on a model that is not stored throws KeyNotFound and creates no key', async () => {
     const m = new Q({ id: 'q1' });
     const ops: (() => Promise<unknown>)[] = [
-      () => m.jobs.apush('a', 1), () => m.jobs.apushMany([{ value: 'a', priority: 1 }]), () => m.jobs.apop(),
-      () => m.jobs.apeek(), () => m.jobs.asize(), () => m.jobs.aitems(), () => m.jobs.aremove('a'),
-      () => m.jobs.aclear(), () => m.jobs.aload(), () => m.jobs.asave(),
+      () => m.jobs.apush('a', 1),
+      () => m.jobs.apushMany([{ value: 'a', priority: 1 }]),
+      () => m.jobs.apop(),
+      () => m.jobs.apeek(),
+      () => m.jobs.asize(),
+      () => m.jobs.aitems(),
+      () => m.jobs.aremove('a'),
+      () => m.jobs.aclear(),
+      () => m.jobs.aload(),
+      () => m.jobs.asave(),
     ];
     for (const op of ops) await expectReject(op(), KeyNotFound, /PqT:\{q1\}/);
     expect(await testClient().keys('*')).to.deep.equal([]);
@@ -137,9 +171,15 @@ describe('RedisPriorityQueue', () => {
 
     it('aduplicate copies the queue; adelete removes it', async () => {
       const m = await saved();
-      await m.jobs.apushMany([{ value: 'a', priority: 2 }, { value: 'b', priority: 1 }]);
+      await m.jobs.apushMany([
+        { value: 'a', priority: 2 },
+        { value: 'b', priority: 1 },
+      ]);
       const copy = await m.aduplicate();
-      expect(await copy.jobs.aitems()).to.deep.equal([{ value: 'b', priority: 1 }, { value: 'a', priority: 2 }]);
+      expect(await copy.jobs.aitems()).to.deep.equal([
+        { value: 'b', priority: 1 },
+        { value: 'a', priority: 2 },
+      ]);
       await copy.jobs.apop();
       expect(await m.jobs.asize()).to.equal(2);
       expect(await m.adelete()).to.equal(true);
@@ -147,7 +187,7 @@ describe('RedisPriorityQueue', () => {
       expect(await copy.jobs.asize()).to.equal(1);
     });
 
-    it('rule 4: a queue emptied then pushed again takes the main key\'s remaining TTL', async () => {
+    it("rule 4: a queue emptied then pushed again takes the main key's remaining TTL", async () => {
       class T extends defineModel('PqTtl', { id: field.str({ key: true }), jobs: field.priorityQueue(field.str()) }, { ttl: 100, refreshTtl: false }) {}
       const m = new T({ id: 't1' });
       await m.asave();
@@ -162,7 +202,11 @@ describe('RedisPriorityQueue', () => {
     });
 
     it('rule 1: a READ refresh mask refreshes every key on apeek', async () => {
-      class R extends defineModel('PqReadTtl', { id: field.str({ key: true }), jobs: field.priorityQueue(field.str()) }, { ttl: 100, refreshTtl: ActionGroup.READ }) {}
+      class R extends defineModel(
+        'PqReadTtl',
+        { id: field.str({ key: true }), jobs: field.priorityQueue(field.str()) },
+        { ttl: 100, refreshTtl: ActionGroup.READ },
+      ) {}
       const m = new R({ id: 'r1' });
       await m.asave();
       await m.jobs.apush('a', 1);

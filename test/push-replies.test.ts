@@ -23,7 +23,7 @@ describe('push replies', () => {
     expect(await testClient().zcard('PushReplies:{p}:jobs')).to.equal(2490);
   });
 
-  it('list/append answers the list\'s length, over several chunks and with nothing to push', async () => {
+  it("list/append answers the list's length, over several chunks and with nothing to push", async () => {
     const m = await new Pushed({ id: 'l', tags: ['a'] }).asave();
     const items = Array.from({ length: 9000 }, (_v, i) => JSON.stringify(`t${i}`));
     expect(await runScript(libraryClient(), callFor(Pushed as never, 'RedisList.aextend', m.key, ['3', ...items]))).to.equal(9001);

@@ -8,15 +8,19 @@ import { ActionGroup, InvalidRefreshTtlError, RapyerError, ValidationError, defi
 import { testClient, testMasters, testServer } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 
-class RegrDoc extends defineModel('RegrDoc', {
-  id: field.str({ key: true }),
-  n: field.int({ default: 0 }),
-  f: field.float({ default: 0 }),
-  ns: field.str({ optional: true }),
-  nb: field.bytes({ optional: true }),
-  j: field.json({ optional: true }),
-  d: field.dict(field.str()),
-}, { ttl: 600 }) {}
+class RegrDoc extends defineModel(
+  'RegrDoc',
+  {
+    id: field.str({ key: true }),
+    n: field.int({ default: 0 }),
+    f: field.float({ default: 0 }),
+    ns: field.str({ optional: true }),
+    nb: field.bytes({ optional: true }),
+    j: field.json({ optional: true }),
+    d: field.dict(field.str()),
+  },
+  { ttl: 600 },
+) {}
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -24,7 +28,11 @@ const MAX = Number.MAX_SAFE_INTEGER;
 async function refusedBeforeSending(fn: () => unknown, cls: abstract new (...a: never[]) => Error = ValidationError): Promise<void> {
   let error: unknown = null;
   const { count } = await countCommands(testServer().url, async () => {
-    try { await fn(); } catch (e) { error = e; }
+    try {
+      await fn();
+    } catch (e) {
+      error = e;
+    }
   });
   expect(error, String(fn)).to.be.instanceOf(cls);
   expect(error).to.be.instanceOf(RapyerError);
@@ -36,13 +44,21 @@ describe('regressions (counter-examples of the random and hostile-input tests)',
   //   a.apipeline(m => { score.ifloordiv(0.001) })] stored 3000; Python says 3 // 0.001 == 2999.0.
   // Float floor division was floor(a / b), whose rounding is wrong near integers.
   it('float ifloordiv follows CPython (3 // 0.001 == 2999, 1 // 0.1 == 9), locally and in Redis', async () => {
-    const cases: [number, number, number][] = [[3, 0.001, 2999], [1, 0.1, 9], [-1, 0.1, -10], [7, 0.7, 10], [0.5, -0.1, -5]];
+    const cases: [number, number, number][] = [
+      [3, 0.001, 2999],
+      [1, 0.1, 9],
+      [-1, 0.1, -10],
+      [7, 0.7, 10],
+      [0.5, -0.1, -5],
+    ];
     for (const [a, b, want] of cases) {
       const doc = await new RegrDoc({ id: `fd${a}/${b}`, f: a }).asave();
       doc.f.ifloordiv(b);
       expect(doc.f.value, `local ${a} // ${b}`).to.equal(want);
       await doc.aupdate({ f: a });
-      await doc.apipeline(async (m) => { m.f.ifloordiv(b); });
+      await doc.apipeline(async (m) => {
+        m.f.ifloordiv(b);
+      });
       expect((await RegrDoc.aget(doc.pk)).f.value, `stored ${a} // ${b}`).to.equal(want);
     }
   });
@@ -50,17 +66,28 @@ describe('regressions (counter-examples of the random and hostile-input tests)',
   // hostile arithmetic: (2**53 - 1) // -3 was refused with OverflowError: a - pyMod(a, b) is
   // 2**53 + 1, which a double cannot hold. Python gives -3002399751580331.
   it('integer ifloordiv near the safe limit is exact, locally and in Redis', async () => {
-    const cases: [number, number, number][] = [[MAX, -3, -3002399751580331], [-MAX, 3, -3002399751580331], [MAX, -7, -1286742750677285], [MAX - 1, -9, -1000799917193444], [-MAX, -1, MAX]];
+    const cases: [number, number, number][] = [
+      [MAX, -3, -3002399751580331],
+      [-MAX, 3, -3002399751580331],
+      [MAX, -7, -1286742750677285],
+      [MAX - 1, -9, -1000799917193444],
+      [-MAX, -1, MAX],
+    ];
     for (const [a, b, want] of cases) {
       const doc = await new RegrDoc({ id: `id${a}/${b}`, n: a }).asave();
       doc.n.ifloordiv(b);
       expect(doc.n.value, `local ${a} // ${b}`).to.equal(want);
       await doc.aupdate({ n: a });
-      await doc.apipeline(async (m) => { m.n.ifloordiv(b); m.n.iadd(0); });
+      await doc.apipeline(async (m) => {
+        m.n.ifloordiv(b);
+        m.n.iadd(0);
+      });
       expect((await RegrDoc.aget(doc.pk)).n.value, `stored ${a} // ${b}`).to.equal(want);
     }
     const doc = await new RegrDoc({ id: 'imod', n: MAX }).asave();
-    await doc.apipeline(async (m) => { m.n.imod(-3); });
+    await doc.apipeline(async (m) => {
+      m.n.imod(-3);
+    });
     expect((await RegrDoc.aget('imod')).n.value).to.equal(-2);
   });
 
@@ -69,7 +96,7 @@ describe('regressions (counter-examples of the random and hostile-input tests)',
   it('a dict key with a lone surrogate is refused before sending; a surrogate pair is fine', async () => {
     const doc = await new RegrDoc({ id: 'dk' }).asave();
     await refusedBeforeSending(() => doc.d.asetItem('\uD800', ''));
-    await refusedBeforeSending(() => doc.d.aupdate({ "x\uDFFF": 'v' }));
+    await refusedBeforeSending(() => doc.d.aupdate({ 'x\uDFFF': 'v' }));
     await refusedBeforeSending(() => new RegrDoc({ id: 'dk2', d: { '\uDC00': 'v' } }).asave());
     await refusedBeforeSending(() => doc.d.apop('\uD800', 'fallback'));
     await doc.d.asetItem('😀', 'pair');
@@ -95,8 +122,12 @@ describe('regressions (counter-examples of the random and hostile-input tests)',
     await refusedBeforeSending(() => doc.asetTtl(1e20));
     await refusedBeforeSending(() => doc.asetTtl(Number.MIN_VALUE));
     expect(await RegrDoc.aexists('ttl')).to.equal(true);
-    expect(() => { RegrDoc.Meta.ttl = 0.0004; }).to.throw(ValidationError);
-    expect(() => { RegrDoc.Meta.ttl = 1e300; }).to.throw(ValidationError);
+    expect(() => {
+      RegrDoc.Meta.ttl = 0.0004;
+    }).to.throw(ValidationError);
+    expect(() => {
+      RegrDoc.Meta.ttl = 1e300;
+    }).to.throw(ValidationError);
     expect(RegrDoc.Meta.ttl).to.equal(600);
     await doc.asetTtl(0.001); // the smallest TTL: 1 ms (the key may be gone already)
     expect([-2, 0, 1]).to.include(await testClient().pttl('RegrDoc:{ttl}'));
@@ -106,7 +137,9 @@ describe('regressions (counter-examples of the random and hostile-input tests)',
   // ever met that mask inside Redis.
   it('refreshTtl refuses a number beyond the groups, however large', () => {
     for (const bad of [2 ** 53, 2 ** 32, 2 ** 32 + 1, 256, 1e300]) {
-      expect(() => { RegrDoc.Meta.refreshTtl = bad; }, String(bad)).to.throw(InvalidRefreshTtlError);
+      expect(() => {
+        RegrDoc.Meta.refreshTtl = bad;
+      }, String(bad)).to.throw(InvalidRefreshTtlError);
     }
     expect(RegrDoc.Meta.refreshTtl).to.equal(true);
     RegrDoc.Meta.refreshTtl = ActionGroup.all({ forTtl: true });
@@ -134,7 +167,14 @@ describe('regressions (counter-examples of the random and hostile-input tests)',
     expect(() => doc.nb.iadd(null as never)).to.throw(ValidationError);
     expect(doc.ns.value).to.equal('a');
     let error: unknown = null;
-    await doc.apipeline(async (m) => { m.ns.iadd('x'); m.ns.iadd(null as never); }).catch((e: unknown) => { error = e; });
+    await doc
+      .apipeline(async (m) => {
+        m.ns.iadd('x');
+        m.ns.iadd(null as never);
+      })
+      .catch((e: unknown) => {
+        error = e;
+      });
     expect(error).to.be.instanceOf(ValidationError);
     expect((await RegrDoc.aget('iadd')).ns.value).to.equal('a');
   });

@@ -15,7 +15,7 @@ class Fresh extends defineModel('SaveFresh', shape, { ttl: 100 }) {}
 const fields = async (key: string) => Object.keys(await testClient().hgetall(key)).sort();
 
 describe('model/save in place', () => {
-  it('a new model: created, with the model\'s TTL on every key, even when nothing refreshes', async () => {
+  it("a new model: created, with the model's TTL on every key, even when nothing refreshes", async () => {
     await new Kept({ id: 'n', tags: ['x'] }).asave();
     const r = testClient();
     expect(await fields('SaveKept:{n}')).to.deep.equal(['a', 'id']);

@@ -26,7 +26,10 @@ describe('model schemas', () => {
         const model = fresh();
         const e = thrown(() => defineModel(model, { [name]: field.int() }));
         expect(e).to.be.instanceOf(ValidationError);
-        expect(e.message).to.include(model).and.include(name).and.match(/cannot be a field name/);
+        expect(e.message)
+          .to.include(model)
+          .and.include(name)
+          .and.match(/cannot be a field name/);
       });
     }
 
@@ -84,9 +87,7 @@ describe('model schemas', () => {
       expect(await c.hgetall('SchemaOuter:{p1}')).to.deep.equal({ id: '"p1"', name: '"n"', 'address.city': '"Paris"' });
       expect(await c.lrange('SchemaOuter:{p1}:address.tags', 0, -1)).to.deep.equal(['"a"', '"b"']);
       expect(await c.hgetall('SchemaOuter:{p1}:scores')).to.deep.equal({ x: '1' });
-      expect((await allKeys('SchemaOuter:*')).sort()).to.deep.equal([
-        'SchemaOuter:{p1}', 'SchemaOuter:{p1}:address.tags', 'SchemaOuter:{p1}:scores',
-      ]);
+      expect((await allKeys('SchemaOuter:*')).sort()).to.deep.equal(['SchemaOuter:{p1}', 'SchemaOuter:{p1}:address.tags', 'SchemaOuter:{p1}:scores']);
     });
 
     it('a nested model saves and loads only what is under its path', async () => {

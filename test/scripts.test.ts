@@ -73,7 +73,13 @@ describe('lua scripts', () => {
     });
 
     it('has one embedded script per operation file of lua/', () => {
-      const fromFiles = operations.map((f) => relative(luaDir, f).replace(/\\/g, '/').replace(/\.lua$/, '')).sort();
+      const fromFiles = operations
+        .map((f) =>
+          relative(luaDir, f)
+            .replace(/\\/g, '/')
+            .replace(/\.lua$/, ''),
+        )
+        .sort();
       expect(Object.keys(LUA_SCRIPTS).sort()).to.deep.equal(fromFiles);
     });
 

@@ -10,11 +10,15 @@ import { testClient, libraryClient } from './helpers/hooks.js';
 import { expectReject } from './helpers/reject.js';
 import { newIdsBeside } from '../src/runtime/topology.js';
 
-class Tags extends defineModel('AlgTags', {
-  id: field.str({ key: true }),
-  a: field.set(field.str()),
-  b: field.set(field.str()),
-}, { ttl: 100, refreshTtl: ActionGroup.READ | ActionGroup.UPDATE }) {}
+class Tags extends defineModel(
+  'AlgTags',
+  {
+    id: field.str({ key: true }),
+    a: field.set(field.str()),
+    b: field.set(field.str()),
+  },
+  { ttl: 100, refreshTtl: ActionGroup.READ | ActionGroup.UPDATE },
+) {}
 
 const sorted = (s: Set<string>) => [...s].sort();
 

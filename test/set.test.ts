@@ -154,7 +154,9 @@ describe('RedisSet', () => {
         p.seen.delete(1);
       });
       expect(await stored()).to.deep.equal([2, 3, 8]);
-      await m.apipeline(async (p) => { p.seen.clear(); });
+      await m.apipeline(async (p) => {
+        p.seen.clear();
+      });
       expect(await testClient().exists(SEEN)).to.equal(0);
     });
   });
@@ -163,8 +165,14 @@ describe('RedisSet', () => {
     it('every async method throws KeyNotFound and creates no key', async () => {
       const m = new S({ id: 's1', seen: [1] });
       const ops: (() => Promise<unknown>)[] = [
-        () => m.seen.aadd(2), () => m.seen.aremove(1), () => m.seen.apop(), () => m.seen.aclear(),
-        () => m.seen.acontains(1), () => m.seen.asize(), () => m.seen.aload(), () => m.seen.asave(),
+        () => m.seen.aadd(2),
+        () => m.seen.aremove(1),
+        () => m.seen.apop(),
+        () => m.seen.aclear(),
+        () => m.seen.acontains(1),
+        () => m.seen.asize(),
+        () => m.seen.aload(),
+        () => m.seen.asave(),
       ];
       for (const op of ops) await expectReject(op(), KeyNotFound, /SetT:\{s1\}/);
       expect(await testClient().keys('*')).to.deep.equal([]);
@@ -201,7 +209,7 @@ describe('RedisSet', () => {
   });
 
   describe('TTL', () => {
-    it('rule 4: a set emptied then added to again takes the main key\'s remaining TTL', async () => {
+    it("rule 4: a set emptied then added to again takes the main key's remaining TTL", async () => {
       class T extends defineModel('SetTtl', { id: field.str({ key: true }), seen: field.set(field.int()) }, { ttl: 100, refreshTtl: false }) {}
       const m = new T({ id: 't1', seen: [1] });
       await m.asave();

@@ -15,7 +15,9 @@ class Traced extends defineModel('TraceModel', { id: field.str({ key: true }), n
 /** Subscribes to every event of the channel while fn runs; returns what was published. */
 async function record(fn: () => Promise<unknown>): Promise<{ event: string; ctx: OperationTrace }[]> {
   const seen: { event: string; ctx: OperationTrace }[] = [];
-  const on = (event: string) => (ctx: unknown) => { seen.push({ event, ctx: ctx as OperationTrace }); };
+  const on = (event: string) => (ctx: unknown) => {
+    seen.push({ event, ctx: ctx as OperationTrace });
+  };
   const handlers = { start: on('start'), end: on('end'), asyncStart: on('asyncStart'), asyncEnd: on('asyncEnd'), error: on('error') };
   const channel = tracingChannel('rapyer-ts:operation');
   channel.subscribe(handlers);
@@ -34,7 +36,13 @@ describe('tracing on diagnostics_channel', () => {
     expect(seen.map((s) => s.event)).to.deep.equal(['start', 'end', 'asyncStart', 'asyncEnd']);
     const ctx = seen[0]!.ctx;
     expect(seen.every((s) => s.ctx === ctx)).to.equal(true);
-    expect(ctx).to.include({ operation: 'RedisInt.aincrease', script: 'int/incr', key: 'TraceModel:{t1}', label: 'TraceModel:{t1} RedisInt.aincrease', calls: 1 });
+    expect(ctx).to.include({
+      operation: 'RedisInt.aincrease',
+      script: 'int/incr',
+      key: 'TraceModel:{t1}',
+      label: 'TraceModel:{t1} RedisInt.aincrease',
+      calls: 1,
+    });
     expect(ctx.durationMs).to.be.a('number').and.at.least(0);
     expect(ctx.result).to.equal(2); // the decoded result
   });
@@ -50,7 +58,9 @@ describe('tracing on diagnostics_channel', () => {
   it('traces a bulk operation once, with its number of calls; queued calls are not sent, so not traced', async () => {
     const seen = await record(async () => {
       await Traced.ainsert(new Traced({ id: 'a' }), new Traced({ id: 'b' }), new Traced({ id: 'c' }));
-      await rapyer.apipeline(async () => { await Traced.ainsert(new Traced({ id: 'd' })); });
+      await rapyer.apipeline(async () => {
+        await Traced.ainsert(new Traced({ id: 'd' }));
+      });
     });
     const starts = seen.filter((s) => s.event === 'start').map((s) => s.ctx);
     expect(starts[0]).to.include({ operation: 'AtomicRedisModel.ainsert', script: 'model/save', calls: 3 });
@@ -60,7 +70,9 @@ describe('tracing on diagnostics_channel', () => {
   it('is off when nobody subscribes', async () => {
     expect(traced()).to.equal(false);
     const seen: unknown[] = [];
-    const handler = (ctx: unknown) => { seen.push(ctx); };
+    const handler = (ctx: unknown) => {
+      seen.push(ctx);
+    };
     operationChannel.start.subscribe(handler);
     try {
       expect(traced()).to.equal(true);

@@ -280,7 +280,7 @@ describe('TTL rules', () => {
       await expectRefreshed(m.key, 50);
     });
 
-    it('one model\'s Meta is independent of another\'s', async () => {
+    it("one model's Meta is independent of another's", async () => {
       expect(TtlDynA.Meta).not.to.equal(TtlDynB.Meta);
       TtlDynA.Meta.refreshTtl = READ;
       TtlDynA.Meta.ttl = 50;

@@ -5,25 +5,35 @@
  */
 import { expect } from 'chai';
 import {
-  ActionGroup, CorruptedModelError, defineModel, DuplicateModelNameError, field, InvalidRefreshTtlError,
-  RapyerError, ValidationError,
+  ActionGroup,
+  CorruptedModelError,
+  defineModel,
+  DuplicateModelNameError,
+  field,
+  InvalidRefreshTtlError,
+  RapyerError,
+  ValidationError,
 } from '../src/index.js';
 import { testClient, testServer } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
 
 const ValAddr = defineModel('ValAddr', { city: field.str() });
-const ValModel = defineModel('ValModel', {
-  userId: field.str({ key: true }),
-  name: field.str(),
-  visits: field.int({ default: 0 }),
-  score: field.float({ default: 0 }),
-  active: field.bool({ default: true }),
-  avatar: field.bytes({ optional: true }),
-  seen: field.datetime({ optional: true }),
-  extra: field.json({ optional: true }),
-  color: field.enum(['red', 'blue'] as const, { default: 'red' }),
-  address: field.model(ValAddr),
-}, { ttl: 100 });
+const ValModel = defineModel(
+  'ValModel',
+  {
+    userId: field.str({ key: true }),
+    name: field.str(),
+    visits: field.int({ default: 0 }),
+    score: field.float({ default: 0 }),
+    active: field.bool({ default: true }),
+    avatar: field.bytes({ optional: true }),
+    seen: field.datetime({ optional: true }),
+    extra: field.json({ optional: true }),
+    color: field.enum(['red', 'blue'] as const, { default: 'red' }),
+    address: field.model(ValAddr),
+  },
+  { ttl: 100 },
+);
 
 type Val = InstanceType<typeof ValModel>;
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -89,7 +99,15 @@ describe('validation', () => {
       ['a number for a datetime', { seen: 5 }, /ValModel.*seen.*5/],
       ['enum value outside the list', { color: 'green' }, /ValModel.*color.*"green"/],
       ['json: undefined inside', { extra: { a: undefined } }, /ValModel.*extra/],
-      ['json: a class instance', { extra: new (class Point { x = 1; })() }, /ValModel.*extra.*\{"x":1\}/],
+      [
+        'json: a class instance',
+        {
+          extra: new (class Point {
+            x = 1;
+          })(),
+        },
+        /ValModel.*extra.*\{"x":1\}/,
+      ],
       ['json: NaN', { extra: [1, NaN] }, /ValModel.*extra/],
       ['json: a Map', { extra: new Map([['a', 1]]) }, /ValModel.*extra/],
       ['nested: wrong type', { address: { city: 3 } }, /ValModel.*address.*city.*3/],
@@ -126,14 +144,62 @@ describe('validation', () => {
 
   describe('.value = on a stored model', () => {
     const cases: [string, (m: Val) => void, RegExp][] = [
-      ['a string for an int', (m) => { m.visits.value = 'x' as never; }, /ValModel:\{u1\}.*visits.*"x"/],
-      ['an unsafe integer', (m) => { m.visits.value = 2 ** 53; }, /visits.*9007199254740992/],
-      ['NaN for a float', (m) => { m.score.value = NaN; }, /score.*NaN/],
-      ['Infinity for a float', (m) => { m.score.value = Infinity; }, /score.*Infinity/],
-      ['null for a required str', (m) => { m.name.value = null as never; }, /name.*null/],
-      ['undefined in a json field', (m) => { m.extra.value = undefined as never; }, /extra.*undefined/],
-      ['an enum value outside the list', (m) => { m.color.value = 'green' as never; }, /color.*"green"/],
-      ['a changed key field', (m) => { m.userId.value = 'other'; }, /userId.*"other"/],
+      [
+        'a string for an int',
+        (m) => {
+          m.visits.value = 'x' as never;
+        },
+        /ValModel:\{u1\}.*visits.*"x"/,
+      ],
+      [
+        'an unsafe integer',
+        (m) => {
+          m.visits.value = 2 ** 53;
+        },
+        /visits.*9007199254740992/,
+      ],
+      [
+        'NaN for a float',
+        (m) => {
+          m.score.value = NaN;
+        },
+        /score.*NaN/,
+      ],
+      [
+        'Infinity for a float',
+        (m) => {
+          m.score.value = Infinity;
+        },
+        /score.*Infinity/,
+      ],
+      [
+        'null for a required str',
+        (m) => {
+          m.name.value = null as never;
+        },
+        /name.*null/,
+      ],
+      [
+        'undefined in a json field',
+        (m) => {
+          m.extra.value = undefined as never;
+        },
+        /extra.*undefined/,
+      ],
+      [
+        'an enum value outside the list',
+        (m) => {
+          m.color.value = 'green' as never;
+        },
+        /color.*"green"/,
+      ],
+      [
+        'a changed key field',
+        (m) => {
+          m.userId.value = 'other';
+        },
+        /userId.*"other"/,
+      ],
     ];
     for (const [name, fn, re] of cases) {
       it(`refuses ${name}; local and stored values unchanged`, async () => {
@@ -198,7 +264,11 @@ describe('validation', () => {
     });
 
     it('raises CorruptedModelError for a missing field without default, an enum value out of the list, bad hex', async () => {
-      for (const [f, raw] of [['color', '"green"'], ['avatar', '"zz"'], ['seen', '1.5']] as const) {
+      for (const [f, raw] of [
+        ['color', '"green"'],
+        ['avatar', '"zz"'],
+        ['seen', '1.5'],
+      ] as const) {
         await storedModel();
         await testClient().hset('ValModel:{u1}', f, raw);
         const err = await rejected(() => ValModel.aget('u1'));
@@ -258,7 +328,9 @@ describe('validation', () => {
     it('refuses a refreshTtl with DELETE at assignment and keeps the old value', () => {
       const M = defineModel('ValMetaAssign', { a: field.int() }, { refreshTtl: ActionGroup.UPDATE });
       for (const bad of [ActionGroup.DELETE, ActionGroup.DELETE | ActionGroup.UPDATE, 2.5, -8, 512]) {
-        const err = thrown(() => { M.Meta.refreshTtl = bad; });
+        const err = thrown(() => {
+          M.Meta.refreshTtl = bad;
+        });
         expect(err, String(bad)).to.be.instanceOf(InvalidRefreshTtlError);
         expect((err as Error).message).to.match(/ValMetaAssign/);
       }

@@ -27,8 +27,16 @@ export function buildApp() {
     byStatus[reply.statusCode] = (byStatus[reply.statusCode] ?? 0) + 1;
   });
   app.setErrorHandler((e, _req, reply) => {
-    const status = e instanceof KeyNotFound ? 404 : e instanceof LockTimeoutError ? 503
-      : e instanceof LockLostError ? 409 : e instanceof RapyerError ? 500 : (e.statusCode ?? 500);
+    const status =
+      e instanceof KeyNotFound
+        ? 404
+        : e instanceof LockTimeoutError
+          ? 503
+          : e instanceof LockLostError
+            ? 409
+            : e instanceof RapyerError
+              ? 500
+              : (e.statusCode ?? 500);
     if (status >= 500) console.error(e);
     reply.code(status).send({ error: e.code ?? 'ERROR', message: e.message });
   });
@@ -63,11 +71,13 @@ export function buildApp() {
     if (!Number.isSafeInteger(qty) || qty < 1) throw Object.assign(new Error('bad qty'), { statusCode: 400 });
     const cart = new Cart({ owner: id(req.params.user, 'user') });
     try {
-      await cart.alock('checkout', { leaseMs: 5000, waitMs: 5000 }, (m) => m.apipeline((p) => {
-        p.items.append(sku);
-        p.qty.setItem(sku, qty);
-        p.adds.iadd(1);
-      }));
+      await cart.alock('checkout', { leaseMs: 5000, waitMs: 5000 }, (m) =>
+        m.apipeline((p) => {
+          p.items.append(sku);
+          p.qty.setItem(sku, qty);
+          p.adds.iadd(1);
+        }),
+      );
     } catch (e) {
       // The pipeline ran to its end (it was written); only the release found the lease gone.
       if (!(e instanceof LockLostError)) throw e;

@@ -42,11 +42,23 @@ export async function check(url, stats) {
 
     const sessions = await models('Session');
     expect('sessions stored = 201 answers', sessions.length, answered('POST /sessions', 201));
-    expect('session visits = 200 answers of GET /me', sum(sessions, (s) => s.visits), answered('GET /me', 200));
+    expect(
+      'session visits = 200 answers of GET /me',
+      sum(sessions, (s) => s.visits),
+      answered('GET /me', 200),
+    );
 
     const windows = await models('RateWindow');
-    expect('rate-limit hits = answers of GET /limited', sum(windows, (w) => w.hits), all('GET /limited'));
-    expect('accepted hits, min(hits, limit) per window = 200 answers', sum(windows, (w) => Math.min(w.hits, LIMIT)), answered('GET /limited', 200));
+    expect(
+      'rate-limit hits = answers of GET /limited',
+      sum(windows, (w) => w.hits),
+      all('GET /limited'),
+    );
+    expect(
+      'accepted hits, min(hits, limit) per window = 200 answers',
+      sum(windows, (w) => Math.min(w.hits, LIMIT)),
+      answered('GET /limited', 200),
+    );
     const now = Date.now();
     expect('windows extended past their fixed end', windows.filter((w) => w.pttl + (now - w.openedAt) > WINDOW_S * 1000 + 250).length, 0);
 
@@ -54,9 +66,21 @@ export async function check(url, stats) {
     const jobs = await models('Job');
     const ships = jobs.filter((j) => j.kind === 'ship');
     const inCarts = sum(await Promise.all(carts.map((c) => redis.llen(`${c.key}:items`))), (n) => n);
-    expect('cart adds = 200 answers of add to cart', sum(carts, (c) => c.adds), answered('POST /carts/:user/items', 200));
-    expect('items in carts + items shipped = adds', inCarts + sum(ships, (j) => j.payload.count), sum(carts, (c) => c.adds));
-    expect('orders = 201 checkouts = ship jobs', sum(carts, (c) => c.orders), answered('POST /carts/:user/checkout', 201));
+    expect(
+      'cart adds = 200 answers of add to cart',
+      sum(carts, (c) => c.adds),
+      answered('POST /carts/:user/items', 200),
+    );
+    expect(
+      'items in carts + items shipped = adds',
+      inCarts + sum(ships, (j) => j.payload.count),
+      sum(carts, (c) => c.adds),
+    );
+    expect(
+      'orders = 201 checkouts = ship jobs',
+      sum(carts, (c) => c.orders),
+      answered('POST /carts/:user/checkout', 201),
+    );
     expect('ship jobs = 201 checkouts', ships.length, answered('POST /carts/:user/checkout', 201));
 
     const queued = new Set(await redis.zrange('JobBoard:{main}:queue', 0, -1));

@@ -21,12 +21,17 @@ const tamper = process.argv.includes('--tamper');
 const scale = short ? 0.1 : 1;
 const USERS = short ? 10 : 50;
 // A last resort, not the plan: every step below has its own bound.
-setTimeout(() => { console.error('demo: overran 120 s, giving up'); process.exit(2); }, 120_000).unref();
+setTimeout(() => {
+  console.error('demo: overran 120 s, giving up');
+  process.exit(2);
+}, 120_000).unref();
 
 /** Resolves to `p`, or rejects once `ms` passed (the timer never keeps the process alive). */
 function bounded(p, ms, what) {
   let timer;
-  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: over ${ms} ms`)), ms); });
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: over ${ms} ms`)), ms);
+  });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
@@ -39,15 +44,32 @@ async function startService(redisUrl) {
   const events = [];
   const waiters = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
-    try { events.push(JSON.parse(line)); } catch { console.log(`service: ${line}`); }
+    try {
+      events.push(JSON.parse(line));
+    } catch {
+      console.log(`service: ${line}`);
+    }
     for (const w of waiters.splice(0)) w();
   });
-  const event = (name) => new Promise((resolve) => {
-    const look = () => { const e = events.find((x) => x.event === name); e ? resolve(e) : waiters.push(look); };
-    look();
-  });
+  const event = (name) =>
+    new Promise((resolve) => {
+      const look = () => {
+        const e = events.find((x) => x.event === name);
+        e ? resolve(e) : waiters.push(look);
+      };
+      look();
+    });
   const exited = once(child, 'exit');
-  const { url } = await bounded(Promise.race([event('listening'), exited.then(() => { throw new Error('service exited'); })]), 15_000, 'service start');
+  const { url } = await bounded(
+    Promise.race([
+      event('listening'),
+      exited.then(() => {
+        throw new Error('service exited');
+      }),
+    ]),
+    15_000,
+    'service start',
+  );
   return { child, url, event, exited };
 }
 
@@ -74,7 +96,7 @@ async function breakRedis(redisUrl) {
 async function drained(redisUrl) {
   const redis = new Redis(redisUrl, { retryStrategy: () => null });
   try {
-    while (await redis.zcard('JobBoard:{main}:queue') > 0) await new Promise((r) => setTimeout(r, 50));
+    while ((await redis.zcard('JobBoard:{main}:queue')) > 0) await new Promise((r) => setTimeout(r, 50));
   } finally {
     redis.disconnect();
   }
@@ -83,11 +105,17 @@ async function drained(redisUrl) {
 function report(load, list, stats) {
   const total = load.results.reduce((a, r) => a + r.requests.total, 0);
   console.log(`\n${total} requests over ${list.reduce((a, s) => a + s.connections, 0)} connections in ${load.seconds.toFixed(1)} s`);
-  console.log(`throughput ${Math.round(total / load.seconds)} requests/s, latency p50 ${quantile(load.times, 0.5).toFixed(1)} ms, p99 ${quantile(load.times, 0.99).toFixed(1)} ms`);
+  console.log(
+    `throughput ${Math.round(total / load.seconds)} requests/s, latency p50 ${quantile(load.times, 0.5).toFixed(1)} ms, p99 ${quantile(load.times, 0.99).toFixed(1)} ms`,
+  );
   for (const [i, s] of list.entries()) {
     const r = load.results[i];
-    const answers = Object.entries(stats[s.route] ?? {}).map(([code, n]) => `${code}×${n}`).join(' ');
-    console.log(`  ${s.name.padEnd(13)} ${String(r.requests.total).padStart(5)} req  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors}  answers ${answers}`);
+    const answers = Object.entries(stats[s.route] ?? {})
+      .map(([code, n]) => `${code}×${n}`)
+      .join(' ');
+    console.log(
+      `  ${s.name.padEnd(13)} ${String(r.requests.total).padStart(5)} req  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors}  answers ${answers}`,
+    );
   }
 }
 

@@ -1,4 +1,3 @@
-
 import * as rapyer from '../../dist/esm/index.js';
 import { Job, JobBoard } from './models.mjs';
 
@@ -25,10 +24,16 @@ export function startWorkers(count, onError = (e) => console.error('worker:', e)
     while (!stopping) {
       try {
         const id = await board.queue.apop();
-        if (id === null) { await sleep(5); continue; }
+        if (id === null) {
+          await sleep(5);
+          continue;
+        }
         const job = await Job.aget(id);
         // "Running" the job is recording it: once, in one script with its TTL refresh.
-        await job.apipeline((m) => { m.runs.iadd(1); m.worker.value = name; });
+        await job.apipeline((m) => {
+          m.runs.iadd(1);
+          m.worker.value = name;
+        });
       } catch (e) {
         onError(e);
         await sleep(50);
@@ -36,5 +41,10 @@ export function startWorkers(count, onError = (e) => console.error('worker:', e)
     }
   }
   const loops = Array.from({ length: count }, (_, i) => work(`w${i}`));
-  return { stop: async () => { stopping = true; await Promise.all(loops); } };
+  return {
+    stop: async () => {
+      stopping = true;
+      await Promise.all(loops);
+    },
+  };
 }

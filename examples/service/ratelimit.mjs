@@ -18,12 +18,12 @@ export const LIMIT = 40;
 export async function hit(client) {
   const window = new RateWindow({ client, openedAt: new Date() }); // local only: nothing is sent
   try {
-    return await window.hits.aincrease(1);                          // one script; KeyNotFound if missing
+    return await window.hits.aincrease(1); // one script; KeyNotFound if missing
   } catch (e) {
     if (!(e instanceof KeyNotFound)) throw e;
   }
   return rapyer.alockFromKey(window.key, 'open', { leaseMs: 2000, waitMs: 2000 }, async (stored) => {
-    if (stored) return stored.hits.aincrease(1);                    // another request opened it first
+    if (stored) return stored.hits.aincrease(1); // another request opened it first
     await new RateWindow({ client, hits: 1, openedAt: new Date() }).asave(); // creates: sets the TTL
     return 1;
   });

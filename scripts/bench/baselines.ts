@@ -34,15 +34,27 @@ const SCRIPTS = {
   /** ZPOPMIN KEYS[2] */
   benchZpop: [2, `local r = redis.call('ZPOPMIN', KEYS[2])\n${PEXPIRE_ALL}\nreturn r[1] or false`],
   /** HGETALL KEYS[1], LRANGE KEYS[2], HGETALL KEYS[3] (KEYS[4], the queue, only gets its TTL) */
-  benchGetBag: [4, `local r = { redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('HGETALL', KEYS[3]) }\n${PEXPIRE_ALL}\nreturn r`],
+  benchGetBag: [
+    4,
+    `local r = { redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('HGETALL', KEYS[3]) }\n${PEXPIRE_ALL}\nreturn r`,
+  ],
   /** ARGV[2] times: HINCRBY KEYS[1] visits 1 and HINCRBYFLOAT KEYS[1] score ARGV[3] (pipeline-10) */
-  benchBatch: [1, `for i = 1, tonumber(ARGV[2]) do\n  redis.call('HINCRBY', KEYS[1], 'visits', 1)\n  redis.call('HINCRBYFLOAT', KEYS[1], 'score', ARGV[3])\nend\n${PEXPIRE_ALL}\nreturn 1`],
+  benchBatch: [
+    1,
+    `for i = 1, tonumber(ARGV[2]) do\n  redis.call('HINCRBY', KEYS[1], 'visits', 1)\n  redis.call('HINCRBYFLOAT', KEYS[1], 'score', ARGV[3])\nend\n${PEXPIRE_ALL}\nreturn 1`,
+  ],
   /** Like benchIncr, on KEYS[1], with the TTL refreshed on every key given (incr-colls-N). */
   benchIncrAll: [null, `local v = redis.call('HINCRBY', KEYS[1], ARGV[2], ARGV[3])\n${PEXPIRE_ALL}\nreturn v`],
   /** Like benchBatch, on KEYS[1], with the TTL refreshed on every key given (pipeline-10-big). */
-  benchBatchAll: [null, `for i = 1, tonumber(ARGV[2]) do\n  redis.call('HINCRBY', KEYS[1], 'visits', 1)\n  redis.call('HINCRBYFLOAT', KEYS[1], 'score', ARGV[3])\nend\n${PEXPIRE_ALL}\nreturn 1`],
+  benchBatchAll: [
+    null,
+    `for i = 1, tonumber(ARGV[2]) do\n  redis.call('HINCRBY', KEYS[1], 'visits', 1)\n  redis.call('HINCRBYFLOAT', KEYS[1], 'score', ARGV[3])\nend\n${PEXPIRE_ALL}\nreturn 1`,
+  ],
   /** HGETALL KEYS[1], LRANGE KEYS[2], HGETALL KEYS[3] (get-items-N) */
-  benchGetBig: [3, `local r = { redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('HGETALL', KEYS[3]) }\n${PEXPIRE_ALL}\nreturn r`],
+  benchGetBig: [
+    3,
+    `local r = { redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1), redis.call('HGETALL', KEYS[3]) }\n${PEXPIRE_ALL}\nreturn r`,
+  ],
 } as const;
 
 export type BaselineScript = keyof typeof SCRIPTS;

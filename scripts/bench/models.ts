@@ -26,7 +26,11 @@ export async function loadLib(fromSrc: boolean): Promise<{ lib: Lib; origin: str
   if (!existsSync(dist)) throw new Error('dist/esm/index.js is missing: run `npm run build` (npm run bench does), or pass --src');
   const stale = statSync(dist).mtimeMs < newestMtime(join(root, 'src'));
   const lib = (await import(new URL('../../dist/esm/index.js', import.meta.url).href)) as Lib;
-  return { lib, origin: 'dist/esm', warning: stale ? 'dist/esm is older than src/: run `npm run build` (npm run bench does) to measure the current code' : null };
+  return {
+    lib,
+    origin: 'dist/esm',
+    warning: stale ? 'dist/esm is older than src/: run `npm run build` (npm run bench does) to measure the current code' : null,
+  };
 }
 
 export const TTL_SECONDS = 1800;
@@ -37,59 +41,96 @@ export function defineModels(lib: Lib) {
   const { defineModel, field } = lib;
   const meta = { ttl: TTL_SECONDS, refreshTtl: true };
   return {
-    BenchCounter: defineModel('BenchCounter', {
-      id: field.str({ key: true }),
-      visits: field.int({ default: 0 }),
-    }, meta),
+    BenchCounter: defineModel(
+      'BenchCounter',
+      {
+        id: field.str({ key: true }),
+        visits: field.int({ default: 0 }),
+      },
+      meta,
+    ),
     /** The 10-field model of save, insert-1000 and find-1000. */
-    BenchProfile: defineModel('BenchProfile', {
-      id: field.str({ key: true }),
-      name: field.str(),
-      email: field.str(),
-      age: field.int(),
-      score: field.float(),
-      active: field.bool(),
-      joined: field.datetime(),
-      plan: field.enum(['free', 'pro', 'team'] as const),
-      prefs: field.json(),
-      bio: field.str({ optional: true }),
-    }, meta),
-    BenchTags: defineModel('BenchTags', {
-      id: field.str({ key: true }),
-      tags: field.list(field.str()),
-    }, meta),
-    BenchQueue: defineModel('BenchQueue', {
-      id: field.str({ key: true }),
-      jobs: field.priorityQueue(field.str()),
-    }, meta),
+    BenchProfile: defineModel(
+      'BenchProfile',
+      {
+        id: field.str({ key: true }),
+        name: field.str(),
+        email: field.str(),
+        age: field.int(),
+        score: field.float(),
+        active: field.bool(),
+        joined: field.datetime(),
+        plan: field.enum(['free', 'pro', 'team'] as const),
+        prefs: field.json(),
+        bio: field.str({ optional: true }),
+      },
+      meta,
+    ),
+    BenchTags: defineModel(
+      'BenchTags',
+      {
+        id: field.str({ key: true }),
+        tags: field.list(field.str()),
+      },
+      meta,
+    ),
+    BenchQueue: defineModel(
+      'BenchQueue',
+      {
+        id: field.str({ key: true }),
+        jobs: field.priorityQueue(field.str()),
+      },
+      meta,
+    ),
     /** A model holding a list, a dict and a priority queue (the get workload). */
-    BenchBag: defineModel('BenchBag', {
-      id: field.str({ key: true }),
-      name: field.str(),
-      count: field.int({ default: 0 }),
-      items: field.list(field.str()),
-      attrs: field.dict(field.str()),
-      jobs: field.priorityQueue(field.str()),
-    }, meta),
-    BenchPipe: defineModel('BenchPipe', {
-      id: field.str({ key: true }),
-      visits: field.int({ default: 0 }),
-      score: field.float({ default: 0 }),
-    }, meta),
+    BenchBag: defineModel(
+      'BenchBag',
+      {
+        id: field.str({ key: true }),
+        name: field.str(),
+        count: field.int({ default: 0 }),
+        items: field.list(field.str()),
+        attrs: field.dict(field.str()),
+        jobs: field.priorityQueue(field.str()),
+      },
+      meta,
+    ),
+    BenchPipe: defineModel(
+      'BenchPipe',
+      {
+        id: field.str({ key: true }),
+        visits: field.int({ default: 0 }),
+        score: field.float({ default: 0 }),
+      },
+      meta,
+    ),
     /** BenchPipe's fields plus a list and a dict (pipeline-10-big, get-items-N). */
-    BenchBig: defineModel('BenchBig', {
-      id: field.str({ key: true }),
-      visits: field.int({ default: 0 }),
-      score: field.float({ default: 0 }),
-      items: field.list(field.str()),
-      attrs: field.dict(field.str()),
-    }, meta),
+    BenchBig: defineModel(
+      'BenchBig',
+      {
+        id: field.str({ key: true }),
+        visits: field.int({ default: 0 }),
+        score: field.float({ default: 0 }),
+        items: field.list(field.str()),
+        attrs: field.dict(field.str()),
+      },
+      meta,
+    ),
     /** A counter with N list fields (incr-colls-N): every increment refreshes N + 1 keys. */
-    BenchColls: Object.fromEntries(COLLECTION_COUNTS.map((n) => [n, defineModel(`BenchColls${n}`, {
-      id: field.str({ key: true }),
-      visits: field.int({ default: 0 }),
-      ...Object.fromEntries(collectionFields(n).map((f) => [f, field.list(field.str())])),
-    }, meta)])) as Record<number, CountedModel>,
+    BenchColls: Object.fromEntries(
+      COLLECTION_COUNTS.map((n) => [
+        n,
+        defineModel(
+          `BenchColls${n}`,
+          {
+            id: field.str({ key: true }),
+            visits: field.int({ default: 0 }),
+            ...Object.fromEntries(collectionFields(n).map((f) => [f, field.list(field.str())])),
+          },
+          meta,
+        ),
+      ]),
+    ) as Record<number, CountedModel>,
   };
 }
 

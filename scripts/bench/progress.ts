@@ -27,7 +27,10 @@ class TtyProgress implements Progress {
   readonly #begin = performance.now();
   readonly #timer: NodeJS.Timeout;
 
-  constructor(private readonly total: number, private readonly out: NodeJS.WriteStream) {
+  constructor(
+    private readonly total: number,
+    private readonly out: NodeJS.WriteStream,
+  ) {
     this.#timer = setInterval(() => this.#draw(), 100);
     this.#timer.unref();
   }
@@ -70,7 +73,10 @@ class TtyProgress implements Progress {
 class LineProgress implements Progress {
   #step = 0;
 
-  constructor(private readonly total: number, private readonly out: NodeJS.WritableStream) {}
+  constructor(
+    private readonly total: number,
+    private readonly out: NodeJS.WritableStream,
+  ) {}
 
   start(): void {}
 

@@ -34,17 +34,21 @@ export interface Om {
 
 const schemas = {
   counters: new Schema('BenchOmCounter', { visits: { type: 'number' } }, { dataStructure: 'HASH' }),
-  profiles: new Schema('BenchOmProfile', {
-    name: { type: 'string' },
-    email: { type: 'string' },
-    age: { type: 'number' },
-    score: { type: 'number' },
-    active: { type: 'boolean' },
-    joined: { type: 'date' },
-    plan: { type: 'string' },
-    prefs: { type: 'string' },
-    bio: { type: 'string' },
-  }, { dataStructure: 'HASH' }),
+  profiles: new Schema(
+    'BenchOmProfile',
+    {
+      name: { type: 'string' },
+      email: { type: 'string' },
+      age: { type: 'number' },
+      score: { type: 'number' },
+      active: { type: 'boolean' },
+      joined: { type: 'date' },
+      plan: { type: 'string' },
+      prefs: { type: 'string' },
+      bio: { type: 'string' },
+    },
+    { dataStructure: 'HASH' },
+  ),
   bags: new Schema('BenchOmBag', { name: { type: 'string' }, count: { type: 'number' } }, { dataStructure: 'HASH' }),
 };
 
@@ -170,7 +174,8 @@ function find(om: Om) {
       op: async () => {
         const found = await om.profiles.fetch(ids);
         // fetch answers a missing key with an entity holding only its id
-        if (found.length !== BATCH || found.some((e) => e.name === undefined)) throw new Error(`fetch found ${found.filter((e) => e.name !== undefined).length} of ${BATCH}`);
+        if (found.length !== BATCH || found.some((e) => e.name === undefined))
+          throw new Error(`fetch found ${found.filter((e) => e.name !== undefined).length} of ${BATCH}`);
         return found;
       },
     };

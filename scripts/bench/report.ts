@@ -41,7 +41,12 @@ export function table(results: readonly Result[]): string {
   const lost = results.some((r) => r.lostUpdates !== undefined);
   const head = ['workload', 'impl', 'ops/s', 'p50 ms', 'p99 ms', 'round trips/op', ...(lost ? ['lost updates'] : [])];
   const rows = results.map((r) => [
-    r.workload, r.impl, num(r.opsPerSec, 0), num(r.p50Ms, 3), num(r.p99Ms, 3), num(r.roundTripsPerOp, 2),
+    r.workload,
+    r.impl,
+    num(r.opsPerSec, 0),
+    num(r.p50Ms, 3),
+    num(r.p99Ms, 3),
+    num(r.roundTripsPerOp, 2),
     ...(lost ? [r.lostUpdates === undefined ? '' : `${num(r.lostUpdates, 0)} of ${num(r.totalOps ?? 0, 0)}`] : []),
   ]);
   return textTable(head, rows, 2);
@@ -56,22 +61,26 @@ export interface JsonExtras {
 export function jsonReport(redis: string, results: readonly Result[], extras: JsonExtras): string {
   const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
   const { goals, ...rest } = extras;
-  return `${JSON.stringify({
-    redis,
-    node: process.version.replace(/^v/, ''),
-    results: results.map((r) => ({
-      workload: r.workload,
-      impl: r.impl,
-      opsPerSec: round(r.opsPerSec, 1),
-      p50Ms: round(r.p50Ms, 4),
-      p99Ms: round(r.p99Ms, 4),
-      roundTripsPerOp: round(r.roundTripsPerOp, 3),
-      ...(r.impl === 'redis-om' && r.sendsPerOp !== undefined ? { sendsPerOp: round(r.sendsPerOp, 3) } : {}),
-      ...(r.lostUpdates === undefined ? {} : { lostUpdates: r.lostUpdates, totalOps: r.totalOps }),
-    })),
-    goals: goals.map((g) => ({ goal: g.text.replace(/^goal ([^:]*):.*$/s, '$1'), status: g.status, ratio: g.ratio === null ? null : round(g.ratio, 3) })),
-    ...rest,
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      redis,
+      node: process.version.replace(/^v/, ''),
+      results: results.map((r) => ({
+        workload: r.workload,
+        impl: r.impl,
+        opsPerSec: round(r.opsPerSec, 1),
+        p50Ms: round(r.p50Ms, 4),
+        p99Ms: round(r.p99Ms, 4),
+        roundTripsPerOp: round(r.roundTripsPerOp, 3),
+        ...(r.impl === 'redis-om' && r.sendsPerOp !== undefined ? { sendsPerOp: round(r.sendsPerOp, 3) } : {}),
+        ...(r.lostUpdates === undefined ? {} : { lostUpdates: r.lostUpdates, totalOps: r.totalOps }),
+      })),
+      goals: goals.map((g) => ({ goal: g.text.replace(/^goal ([^:]*):.*$/s, '$1'), status: g.status, ratio: g.ratio === null ? null : round(g.ratio, 3) })),
+      ...rest,
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 const COLORS: Record<ImplName, string> = {

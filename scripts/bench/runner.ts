@@ -99,7 +99,14 @@ async function drive(op: () => Promise<unknown>, concurrency: number, until: (do
 }
 
 /** Warms up (when warmupMs > 0), then times `op` for durationMs and at least minOps operations. */
-export async function measureSlice(op: () => Promise<unknown>, concurrency: number, warmupMs: number, durationMs: number, minOps: number, counter: TripCounter): Promise<Slice> {
+export async function measureSlice(
+  op: () => Promise<unknown>,
+  concurrency: number,
+  warmupMs: number,
+  durationMs: number,
+  minOps: number,
+  counter: TripCounter,
+): Promise<Slice> {
   let warm = 0;
   if (warmupMs > 0) {
     const warmEnd = performance.now() + warmupMs;

@@ -44,7 +44,10 @@ function appendConc({ BenchTags }: Models, client: Redis): Workload {
         await client.rpush(list, encodeValue(item));
         await expireAll(client, [main, list]);
       }),
-      multi: prepare('multi', (_m, main, list) => async () => checkExec(await client.multi().rpush(list, encodeValue(item)).pexpire(main, TTL_MS).pexpire(list, TTL_MS).exec())),
+      multi: prepare(
+        'multi',
+        (_m, main, list) => async () => checkExec(await client.multi().rpush(list, encodeValue(item)).pexpire(main, TTL_MS).pexpire(list, TTL_MS).exec()),
+      ),
     },
   };
 }
@@ -52,17 +55,18 @@ function appendConc({ BenchTags }: Models, client: Redis): Workload {
 const QUEUE_SIZE = 100;
 
 function pqPushPop({ BenchQueue }: Models, client: Redis): Workload {
-  const prepare = (impl: ImplName, op: (m: BenchQueue, main: string, pq: string, next: () => number) => () => Promise<unknown>) => async (): Promise<Prepared> => {
-    const m = await new BenchQueue({ id: `pq-${tag(impl)}` }).asave();
-    await m.jobs.apushMany(Array.from({ length: QUEUE_SIZE }, (_x, i) => ({ value: `seed${i}`, priority: i })));
-    const pq = `${m.key}:jobs`;
-    let n = 0;
-    const verify = async () => {
-      const size = await client.zcard(pq);
-      return size === QUEUE_SIZE ? null : `${pq} holds ${size} values, expected ${QUEUE_SIZE}`;
+  const prepare =
+    (impl: ImplName, op: (m: BenchQueue, main: string, pq: string, next: () => number) => () => Promise<unknown>) => async (): Promise<Prepared> => {
+      const m = await new BenchQueue({ id: `pq-${tag(impl)}` }).asave();
+      await m.jobs.apushMany(Array.from({ length: QUEUE_SIZE }, (_x, i) => ({ value: `seed${i}`, priority: i })));
+      const pq = `${m.key}:jobs`;
+      let n = 0;
+      const verify = async () => {
+        const size = await client.zcard(pq);
+        return size === QUEUE_SIZE ? null : `${pq} holds ${size} values, expected ${QUEUE_SIZE}`;
+      };
+      return { op: op(m, m.key, pq, () => (n += 1)), verify };
     };
-    return { op: op(m, m.key, pq, () => (n += 1)), verify };
-  };
   const popped = (v: unknown) => {
     if (v === null || v === undefined) throw new Error('pop found the queue empty');
     return v;
@@ -92,7 +96,14 @@ function pqPushPop({ BenchQueue }: Models, client: Redis): Workload {
       }),
       multi: prepare('multi', (_m, main, pq, next) => async () => {
         const i = next();
-        checkExec(await client.multi().zadd(pq, i % QUEUE_SIZE, encodeValue(`job${i}`)).pexpire(main, TTL_MS).pexpire(pq, TTL_MS).exec());
+        checkExec(
+          await client
+            .multi()
+            .zadd(pq, i % QUEUE_SIZE, encodeValue(`job${i}`))
+            .pexpire(main, TTL_MS)
+            .pexpire(pq, TTL_MS)
+            .exec(),
+        );
         const [pop] = checkExec(await client.multi().zpopmin(pq).pexpire(main, TTL_MS).pexpire(pq, TTL_MS).exec()) as [string[]];
         return popped(JSON.parse(String(popped(pop[0]))));
       }),
@@ -104,11 +115,21 @@ function get({ BenchBag }: Models, client: Redis): Workload {
   const id = 'get-bag';
   const main = `BenchBag:{${id}}`;
   const [items, attrs, jobs] = ['items', 'attrs', 'jobs'].map((f) => `${main}:${f}`) as [string, string, string];
-  const decode = (h: unknown, list: unknown, dict: unknown) => ({ ...decodeHash(h), items: (list as string[]).map((x) => JSON.parse(x) as unknown), attrs: decodeHash(dict) });
+  const decode = (h: unknown, list: unknown, dict: unknown) => ({
+    ...decodeHash(h),
+    items: (list as string[]).map((x) => JSON.parse(x) as unknown),
+    attrs: decodeHash(dict),
+  });
   const prepare = (op: () => Promise<unknown>) => async (): Promise<Prepared> => {
     if ((await client.exists(main)) === 0) {
       const ten = Array.from({ length: 10 }, (_x, i) => i);
-      const m = await new BenchBag({ id, name: 'a bag', count: 3, items: ten.map((i) => `item${i}`), attrs: Object.fromEntries(ten.map((i) => [`k${i}`, `v${i}`])) }).asave();
+      const m = await new BenchBag({
+        id,
+        name: 'a bag',
+        count: 3,
+        items: ten.map((i) => `item${i}`),
+        attrs: Object.fromEntries(ten.map((i) => [`k${i}`, `v${i}`])),
+      }).asave();
       await m.jobs.apushMany(ten.map((i) => ({ value: `job${i}`, priority: i })));
     }
     return { op };
@@ -150,17 +171,28 @@ function pipeline10OneTrip(models: Models, client: Redis): Workload {
     name: 'pipeline-10-1rt',
     describe: 'pipeline-10 in the one-round-trip form: apipeline(fn, { load: false }), with read-back',
     impls: {
-      'rapyer-ts': base.prepareWith('rapyer-ts', (m) => () => m.apipeline((p) => {
-        for (let i = 0; i < 5; i += 1) {
-          p.visits.iadd(1);
-          p.score.iadd(0.5);
-        }
-      }, { load: false })),
+      'rapyer-ts': base.prepareWith(
+        'rapyer-ts',
+        (m) => () =>
+          m.apipeline(
+            (p) => {
+              for (let i = 0; i < 5; i += 1) {
+                p.visits.iadd(1);
+                p.score.iadd(0.5);
+              }
+            },
+            { load: false },
+          ),
+      ),
     },
   };
 }
 
-function pipeline10({ BenchPipe }: Models, client: Redis, id = 'pipe'): Workload & { prepareWith: (impl: ImplName, op: (m: BenchPipe) => () => Promise<unknown>) => () => Promise<Prepared> } {
+function pipeline10(
+  { BenchPipe }: Models,
+  client: Redis,
+  id = 'pipe',
+): Workload & { prepareWith: (impl: ImplName, op: (m: BenchPipe) => () => Promise<unknown>) => () => Promise<Prepared> } {
   const probe = new BenchPipe({ id: 'probe' }) as unknown as Record<string, unknown>;
   const prepare = (impl: ImplName, op: (m: BenchPipe) => () => Promise<unknown>) => async (): Promise<Prepared> => {
     const m = await new BenchPipe({ id: `${id}-${tag(impl)}` }).asave();
@@ -179,12 +211,16 @@ function pipeline10({ BenchPipe }: Models, client: Redis, id = 'pipe'): Workload
     describe: 'apipeline of 10 operations on one model (5 int iadd, 5 float iadd)',
     ...(typeof probe.apipeline !== 'function' ? { skip: 'model.apipeline does not exist in this build (pipelines issue)' } : {}),
     impls: {
-      'rapyer-ts': prepare('rapyer-ts', (m) => () => m.apipeline((p) => {
-        for (let i = 0; i < 5; i += 1) {
-          p.visits.iadd(1);
-          p.score.iadd(0.5);
-        }
-      })),
+      'rapyer-ts': prepare(
+        'rapyer-ts',
+        (m) => () =>
+          m.apipeline((p) => {
+            for (let i = 0; i < 5; i += 1) {
+              p.visits.iadd(1);
+              p.score.iadd(0.5);
+            }
+          }),
+      ),
       'raw-script': prepare('raw-script', (m) => () => raw(client, 'benchBatch', m.key, TTL_MS, 5, 0.5)),
       'two-round-trips': prepare('two-round-trips', (m) => async () => {
         const pipe = client.pipeline();
@@ -238,17 +274,31 @@ function pipeline10Big(models: Models, client: Redis): Workload {
     impls: {
       // The one-round-trip form: the load-first form would read the 20,000 items every time,
       // and the goal is about what the batch costs, not what a load costs.
-      'rapyer-ts': prepare('rapyer-ts', (m) => () => m.apipeline((p) => {
-        for (let i = 0; i < 5; i += 1) {
-          p.visits.iadd(1);
-          p.score.iadd(0.5);
-        }
-      }, { load: false })),
+      'rapyer-ts': prepare(
+        'rapyer-ts',
+        (m) => () =>
+          m.apipeline(
+            (p) => {
+              for (let i = 0; i < 5; i += 1) {
+                p.visits.iadd(1);
+                p.score.iadd(0.5);
+              }
+            },
+            { load: false },
+          ),
+      ),
       'raw-script': prepare('raw-script', (m) => () => raw(client, 'benchBatchAll', 3, m.key, `${m.key}:items`, `${m.key}:attrs`, TTL_MS, 5, 0.5)),
     },
   };
 }
 
 export function collectionWorkloads(models: Models, client: Redis): Workload[] {
-  return [appendConc(models, client), pqPushPop(models, client), get(models, client), pipeline10(models, client), pipeline10OneTrip(models, client), pipeline10Big(models, client)];
+  return [
+    appendConc(models, client),
+    pqPushPop(models, client),
+    get(models, client),
+    pipeline10(models, client),
+    pipeline10OneTrip(models, client),
+    pipeline10Big(models, client),
+  ];
 }

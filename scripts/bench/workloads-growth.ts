@@ -98,23 +98,39 @@ export async function measureMemory({ BenchProfile, BenchBag }: Models, client: 
   const ours = await new BenchProfile(p).asave();
   const rawProfile = 'BenchProfile:{mem-raw}';
   await client.hset(rawProfile, ...encodeHash({ ...p, id: 'mem-raw' }));
-  const rows: MemoryRow[] = [{
-    model: '10-field model (save)',
-    bytes: { 'rapyer-ts': await memoryOf(client, [ours.key]), 'raw layout': await memoryOf(client, [rawProfile]), ...(om ? { 'redis-om': await memoryOf(client, await omMemoryModel(om)) } : {}) },
-  }];
+  const rows: MemoryRow[] = [
+    {
+      model: '10-field model (save)',
+      bytes: {
+        'rapyer-ts': await memoryOf(client, [ours.key]),
+        'raw layout': await memoryOf(client, [rawProfile]),
+        ...(om ? { 'redis-om': await memoryOf(client, await omMemoryModel(om)) } : {}),
+      },
+    },
+  ];
   for (const n of [10, 1000]) {
     const ten = Array.from({ length: n }, (_x, i) => i);
-    const bag = await new BenchBag({ id: `mem-rapyer-${n}`, name: 'a bag', count: 3, items: ten.map((i) => `item${i}`), attrs: Object.fromEntries(ten.map((i) => [`k${i}`, `v${i}`])) }).asave();
+    const bag = await new BenchBag({
+      id: `mem-rapyer-${n}`,
+      name: 'a bag',
+      count: 3,
+      items: ten.map((i) => `item${i}`),
+      attrs: Object.fromEntries(ten.map((i) => [`k${i}`, `v${i}`])),
+    }).asave();
     await bag.jobs.apushMany(ten.map((i) => ({ value: `job${i}`, priority: i })));
     const main = `BenchBag:{mem-raw-${n}}`;
-    await client.pipeline()
+    await client
+      .pipeline()
       .hset(main, ...encodeHash({ id: `mem-raw-${n}`, name: 'a bag', count: 3 }))
       .rpush(`${main}:items`, ...ten.map((i) => encodeValue(`item${i}`)))
       .hset(`${main}:attrs`, ...ten.flatMap((i) => [`k${i}`, encodeValue(`v${i}`)]))
       .zadd(`${main}:jobs`, ...ten.flatMap((i) => [i, encodeValue(`job${i}`)]))
       .exec();
     const keysOf = (k: string) => [k, `${k}:items`, `${k}:attrs`, `${k}:jobs`];
-    rows.push({ model: `2 scalars, list/dict/queue of ${num(n, 0)} (get)`, bytes: { 'rapyer-ts': await memoryOf(client, keysOf(bag.key)), 'raw layout': await memoryOf(client, keysOf(main)) } });
+    rows.push({
+      model: `2 scalars, list/dict/queue of ${num(n, 0)} (get)`,
+      bytes: { 'rapyer-ts': await memoryOf(client, keysOf(bag.key)), 'raw layout': await memoryOf(client, keysOf(main)) },
+    });
   }
   return rows;
 }
@@ -133,15 +149,29 @@ export function growthTables(results: readonly Result[], memory: readonly Memory
       const ours = find(`${prefix}${n}`, 'rapyer-ts');
       const base = find(`${prefix}${n}`, 'raw-script');
       if (!ours || !base) return [];
-      return [[num(n, 0), num(ours.opsPerSec, 0), num(base.opsPerSec, 0), times(ratio(ours, base).value), first ? times(ratio(ours, first).value) : 'n/a', num(ours.p50Ms, 3)]];
+      return [
+        [
+          num(n, 0),
+          num(ours.opsPerSec, 0),
+          num(base.opsPerSec, 0),
+          times(ratio(ours, base).value),
+          first ? times(ratio(ours, first).value) : 'n/a',
+          num(ours.p50Ms, 3),
+        ],
+      ];
     });
-    if (rows.length > 0) out.push(`${title}\n\n${textTable([label, 'rapyer-ts ops/s', 'raw-script ops/s', 'rapyer-ts / raw-script', `rapyer-ts / at ${num(sizes[0]!, 0)}`, 'rapyer-ts p50 ms'], rows)}`);
+    if (rows.length > 0)
+      out.push(
+        `${title}\n\n${textTable([label, 'rapyer-ts ops/s', 'raw-script ops/s', 'rapyer-ts / raw-script', `rapyer-ts / at ${num(sizes[0]!, 0)}`, 'rapyer-ts p50 ms'], rows)}`,
+      );
   };
   sized('Increment (256 concurrent callers) by number of collection fields:', 'incr-colls-', COLLECTION_COUNTS, 'collection fields');
   sized('aget by items in its list and in its dict:', 'get-items-', ITEM_COUNTS, 'items');
   if (memory.length > 0) {
     const rows = memory.map((m) => [m.model, cell(m.bytes['rapyer-ts']), cell(m.bytes['raw layout']), cell(m.bytes['redis-om'])]);
-    out.push(`Redis memory of one stored model (MEMORY USAGE of each of its keys, summed, bytes):\n\n${textTable(['model', 'rapyer-ts', 'raw layout', 'redis-om'], rows)}`);
+    out.push(
+      `Redis memory of one stored model (MEMORY USAGE of each of its keys, summed, bytes):\n\n${textTable(['model', 'rapyer-ts', 'raw layout', 'redis-om'], rows)}`,
+    );
   }
   return out.length > 0 ? out.join('\n\n') : null;
 }

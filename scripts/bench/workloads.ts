@@ -64,7 +64,18 @@ function save({ BenchProfile }: Models, client: Redis): Workload {
         await client.hset(m.key, ...encodeHash(p));
         await client.expire(m.key, TTL_SECONDS);
       }),
-      multi: prepare('multi', (m, p) => async () => checkExec(await client.multi().del(m.key).hset(m.key, ...encodeHash(p)).pexpire(m.key, TTL_MS).exec())),
+      multi: prepare(
+        'multi',
+        (m, p) => async () =>
+          checkExec(
+            await client
+              .multi()
+              .del(m.key)
+              .hset(m.key, ...encodeHash(p))
+              .pexpire(m.key, TTL_MS)
+              .exec(),
+          ),
+      ),
     },
   };
 }
@@ -145,7 +156,11 @@ function find({ BenchProfile }: Models, client: Redis): Workload {
       multi: prepare(async () => {
         const tx = client.multi();
         for (const k of keys) tx.hgetall(k).pexpire(k, TTL_MS);
-        return check(checkExec(await tx.exec()).filter((_r, i) => i % 2 === 0).map(decodeHash));
+        return check(
+          checkExec(await tx.exec())
+            .filter((_r, i) => i % 2 === 0)
+            .map(decodeHash),
+        );
       }),
     },
   };
@@ -180,7 +195,15 @@ function incrSeqTraced(models: Models, client: Redis): Workload {
   const channel = tracingChannel<unknown, { durationMs?: number }>('rapyer-ts:operation');
   let _total = 0;
   const none = () => {};
-  const subscriber = { start: none, end: none, asyncStart: none, error: none, asyncEnd: (t: { durationMs?: number }) => { _total += t.durationMs ?? 0; } };
+  const subscriber = {
+    start: none,
+    end: none,
+    asyncStart: none,
+    error: none,
+    asyncEnd: (t: { durationMs?: number }) => {
+      _total += t.durationMs ?? 0;
+    },
+  };
   const prepare = w.impls['rapyer-ts']!;
   return {
     ...w,
@@ -190,7 +213,11 @@ function incrSeqTraced(models: Models, client: Redis): Workload {
         ...(await prepare()),
         around: async (slice) => {
           channel.subscribe(subscriber);
-          try { return await slice(); } finally { channel.unsubscribe(subscriber); }
+          try {
+            return await slice();
+          } finally {
+            channel.unsubscribe(subscriber);
+          }
         },
       }),
     },
@@ -199,8 +226,12 @@ function incrSeqTraced(models: Models, client: Redis): Workload {
 
 export function scalarWorkloads(models: Models, client: Redis): Workload[] {
   return [
-    incr('incr-seq', 1, models, client, { group: 'incr-seq' }), incrSeqTraced(models, client),
-    incr('incr-conc', 256, models, client), save(models, client), insert(models, client), find(models, client),
+    incr('incr-seq', 1, models, client, { group: 'incr-seq' }),
+    incrSeqTraced(models, client),
+    incr('incr-conc', 256, models, client),
+    save(models, client),
+    insert(models, client),
+    find(models, client),
     incrAfterPipeline(models, client),
   ];
 }

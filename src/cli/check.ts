@@ -79,7 +79,12 @@ export interface KeyDenial {
  * DRYRUNs every command for `user` on one node; `keys` are the sample keys (one per --model).
  * A refusal is DRYRUN's answer; an error (NOPERM on ACL DRYRUN itself) means nothing was checked.
  */
-async function dryRun(node: Redis, user: string, commands: readonly string[], keys: readonly string[]): Promise<{ denied: AclDenial[]; deniedKeys: KeyDenial[] }> {
+async function dryRun(
+  node: Redis,
+  user: string,
+  commands: readonly string[],
+  keys: readonly string[],
+): Promise<{ denied: AclDenial[]; deniedKeys: KeyDenial[] }> {
   const info = await commandInfo(node, commands);
   const denied: AclDenial[] = [];
   const byKey = new Map<string, KeyDenial>();
@@ -143,9 +148,13 @@ export async function check(client: Redis | Cluster, url: string, options: { use
     if (!versionAtLeast(r.version, 7, 0)) failures.push(`${r.address}: Redis ${r.version}; the library needs 7.0 or newer`);
     if (r.aclError) failures.push(`${r.address}: ACL not checked: ${r.aclError}`);
     for (const d of r.deniedCommands) failures.push(`${r.address}: user ${r.aclUser} may not run ${d.command}: ${d.reason}`);
-    for (const d of r.deniedKeys) failures.push(`${r.address}: user ${r.aclUser} may not access ${d.key} (${d.commands.length} command(s): ${d.commands.join(' ')})`);
+    for (const d of r.deniedKeys)
+      failures.push(`${r.address}: user ${r.aclUser} may not access ${d.key} (${d.commands.length} command(s): ${d.commands.join(' ')})`);
     if (r.missingScripts.length > 0) {
-      const which = r.missingScripts.length === SCRIPT_NAMES.length ? 'no script is loaded' : `${r.missingScripts.length} script(s) not loaded (${r.missingScripts.join(', ')})`;
+      const which =
+        r.missingScripts.length === SCRIPT_NAMES.length
+          ? 'no script is loaded'
+          : `${r.missingScripts.length} script(s) not loaded (${r.missingScripts.join(', ')})`;
       warnings.push(`${r.address}: ${which}: init() or \`rapyer-ts scripts load\` loads them; until then the runner falls back to EVAL`);
     }
   }

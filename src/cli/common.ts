@@ -7,7 +7,10 @@ import { ConnectionLostError } from '../errors.js';
 
 /** A usage error (exit 2) or a failure (exit 1), reported as one clear line. */
 export class CliError extends Error {
-  constructor(message: string, readonly code: 1 | 2) {
+  constructor(
+    message: string,
+    readonly code: 1 | 2,
+  ) {
     super(message);
   }
 }
@@ -21,7 +24,8 @@ export function connectionOptions(command: string, url: string | undefined, time
   } catch {
     throw new CliError(`invalid --url ${JSON.stringify(url)}: expected redis://host:port`, 2);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new CliError(`invalid --url ${JSON.stringify(url)}: the scheme must be redis:// or rediss://`, 2);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new CliError(`invalid --url ${JSON.stringify(url)}: the scheme must be redis:// or rediss://`, 2);
   if (!u.hostname) throw new CliError(`invalid --url ${JSON.stringify(url)}: no host`, 2);
   const port = u.port ? Number(u.port) : 6379;
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
@@ -57,7 +61,9 @@ export function close(client: Redis | Cluster): void {
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_r, reject) => { timer = setTimeout(() => reject(new ConnectionLostError(`${what} timed out after ${ms} ms`)), ms); });
+  const t = new Promise<never>((_r, reject) => {
+    timer = setTimeout(() => reject(new ConnectionLostError(`${what} timed out after ${ms} ms`)), ms);
+  });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
@@ -65,9 +71,13 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 export async function connectTo(url: string, host: string, port: number, options: RedisOptions, timeoutMs: number): Promise<Redis | Cluster> {
   const single = new Redis(options);
   let socketError: unknown = null;
-  single.on('error', (e: unknown) => { socketError ??= e; });
+  single.on('error', (e: unknown) => {
+    socketError ??= e;
+  });
   try {
-    await withTimeout(single.connect(), timeoutMs, 'connect').catch((e: unknown) => { throw socketError ?? e; });
+    await withTimeout(single.connect(), timeoutMs, 'connect').catch((e: unknown) => {
+      throw socketError ?? e;
+    });
     const info = await single.info('cluster');
     if (!/cluster_enabled:1/.test(info)) return single;
   } catch (e) {
@@ -78,16 +88,19 @@ export async function connectTo(url: string, host: string, port: number, options
   const { host: _h, port: _p, lazyConnect: _l, retryStrategy: _r, enableOfflineQueue: _q, db: _d, ...redisOptions } = options;
   const cluster = new Cluster([{ host, port }], { redisOptions, lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: () => null });
   let clusterError: unknown = null;
-  cluster.on('error', (e: unknown) => { clusterError ??= e; });
+  cluster.on('error', (e: unknown) => {
+    clusterError ??= e;
+  });
   try {
-    await withTimeout(cluster.connect(), timeoutMs, 'cluster connect').catch((e: unknown) => { throw clusterError ?? e; });
+    await withTimeout(cluster.connect(), timeoutMs, 'cluster connect').catch((e: unknown) => {
+      throw clusterError ?? e;
+    });
   } catch (e) {
     close(cluster);
     throw new CliError(`cannot connect to the cluster at ${url}: ${describeError(e)}`, 1);
   }
   return cluster;
 }
-
 
 /** Parses --url and connects (a Cluster client when the server is one); `shown` hides the password. */
 export async function openClient(command: string, url: string | undefined, timeoutMs: number): Promise<{ client: Redis | Cluster; shown: string }> {

@@ -34,7 +34,8 @@ export interface Inspection {
   readonly note: string;
 }
 
-export const DECODE_NOTE = 'decoded from the storage layout, without the model class: each value is its stored JSON (bytes as hex strings, datetimes as epoch ms)';
+export const DECODE_NOTE =
+  'decoded from the storage layout, without the model class: each value is its stored JSON (bytes as hex strings, datetimes as epoch ms)';
 
 /** `[prefix]Name:{pk}`: the model name and pk of a main key (a keyPrefix may stand before it). */
 function parseKey(key: string): { model: string; pk: string } {
@@ -147,7 +148,8 @@ export function formatInspection(r: Inspection): string {
   const lines = [`${r.key}: model ${r.model}, pk ${JSON.stringify(r.pk)}`, ''];
   const width = Math.max(...r.keys.map((k) => k.key.length), 3);
   lines.push(`${'KEY'.padEnd(width)}  ${'ROLE'.padEnd(10)}  ${'TYPE'.padEnd(6)}  ${'SIZE'.padEnd(6)}  TTL`);
-  for (const k of r.keys) lines.push(`${k.key.padEnd(width)}  ${k.role.padEnd(10)}  ${k.type.padEnd(6)}  ${String(k.size ?? '-').padEnd(6)}  ${ttlText(k.ttlMs)}`);
+  for (const k of r.keys)
+    lines.push(`${k.key.padEnd(width)}  ${k.role.padEnd(10)}  ${k.type.padEnd(6)}  ${String(k.size ?? '-').padEnd(6)}  ${ttlText(k.ttlMs)}`);
   for (const k of r.keys) {
     lines.push('', k.role === 'main' ? 'fields (main hash):' : `${k.role} ${k.path} (${k.type}):`);
     if (k.value !== null && typeof k.value === 'object' && !Array.isArray(k.value)) {

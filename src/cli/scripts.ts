@@ -11,7 +11,10 @@ import { CliError, close, describeError, openClient, print, withTimeout } from '
 /** How many keys a script takes, read from its header: a number, or 'dynamic'. */
 export function keyCount(name: ScriptName): string {
   const header = /^--\[\[([\s\S]*?)\]\]/.exec(scriptSource(name).lua)?.[1] ?? '';
-  const lines = header.split('\n').map((l) => l.trim()).filter((l) => /^KEYS(\[|\s)/.test(l));
+  const lines = header
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^KEYS(\[|\s)/.test(l));
   if (lines.length === 0) return '0';
   // `KEYS[2..n]`, `KEYS[c+1..]` or a bare `KEYS  every key ...`: the count depends on the call.
   if (lines.some((l) => !/^KEYS\[\d+\]/.test(l) || /^KEYS\[[^\]]*\.\./.test(l))) return 'dynamic';
@@ -20,7 +23,13 @@ export function keyCount(name: ScriptName): string {
 
 export function listScripts(json: boolean): void {
   if (json) {
-    print(JSON.stringify(SCRIPT_NAMES.map((name) => ({ name, keys: keyCount(name), sha: scriptSource(name).sha })), null, 2));
+    print(
+      JSON.stringify(
+        SCRIPT_NAMES.map((name) => ({ name, keys: keyCount(name), sha: scriptSource(name).sha })),
+        null,
+        2,
+      ),
+    );
     return;
   }
   const width = Math.max(...SCRIPT_NAMES.map((n) => n.length), 'SCRIPT'.length);
@@ -65,4 +74,3 @@ export async function loadScripts(parsed: { url: string | undefined; timeoutMs: 
     close(client);
   }
 }
-

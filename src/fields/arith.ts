@@ -31,9 +31,15 @@ export function pyFloorDiv(a: number, b: number): number {
 export function intOp(where: string, a: number, op: IntOp, b: number): number {
   let r: number;
   switch (op) {
-    case 'add': r = a + b; break;
-    case 'sub': r = a - b; break;
-    case 'mul': r = a * b; break;
+    case 'add':
+      r = a + b;
+      break;
+    case 'sub':
+      r = a - b;
+      break;
+    case 'mul':
+      r = a * b;
+      break;
     case 'floordiv':
     case 'mod': {
       if (b === 0) throw new ZeroDivisionError(`${where}: integer ${op} by zero`);
@@ -52,10 +58,18 @@ export function intOp(where: string, a: number, op: IntOp, b: number): number {
 export function floatOp(where: string, a: number, op: FloatOp, b: number): number {
   let r: number;
   switch (op) {
-    case 'add': r = a + b; break;
-    case 'sub': r = a - b; break;
-    case 'mul': r = a * b; break;
-    case 'pow': r = a ** b; break;
+    case 'add':
+      r = a + b;
+      break;
+    case 'sub':
+      r = a - b;
+      break;
+    case 'mul':
+      r = a * b;
+      break;
+    case 'pow':
+      r = a ** b;
+      break;
     case 'truediv':
     case 'floordiv':
     case 'mod':

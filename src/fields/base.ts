@@ -7,7 +7,7 @@ export type { FieldOwner } from './owner.js';
 /** A field of a model instance (the reference's BaseRedisType). */
 export abstract class BaseRedisType {
   // `declare`d and assigned: an emitted class field is a define per instance (profiles of afind).
-  protected declare readonly owner: FieldOwner;
+  declare protected readonly owner: FieldOwner;
   /** Dotted path from the root model, e.g. `address.city`. */
   declare readonly path: string;
   /** The field's spec: what `field.*` returned for it. */

@@ -18,7 +18,10 @@ import type { Shape } from '../model/schema.js';
 type Scalar<T, O, H> = FieldSpec<Nullable<T, O>, H, Nullable<T, O>, Required<O>>;
 
 type Handle<V> = new (owner: FieldOwner, path: string, spec: AnyField, value: V) => ScalarHandle<V>;
-const maker = (H: Handle<never>): MakeHandle => (owner, path, spec, value) => new H(owner, path, spec, value as never);
+const maker =
+  (H: Handle<never>): MakeHandle =>
+  (owner, path, spec, value) =>
+    new H(owner, path, spec, value as never);
 
 function scalar(kind: ConstructorParameters<typeof FieldSpec>[0], H: Handle<never>, codec: c.ScalarCodec<unknown>, options: FieldOptions<unknown> = {}) {
   return new FieldSpec(kind, options, maker(H), codec);
@@ -85,11 +88,15 @@ export function modelField<S extends Shape, M extends ModelClass<S>, const O ext
   model: M & ModelClass<S>,
   options?: O,
 ): FieldSpec<InstanceType<M>, Nullable<InstanceType<M>, O>, Nullable<InputOf<S>, O>, Required<O>> {
-  const notHere: MakeHandle = () => { throw new UnsupportedArgumentError(`${model.modelName}: a nested model is built by its parent, not alone`); };
+  const notHere: MakeHandle = () => {
+    throw new UnsupportedArgumentError(`${model.modelName}: a nested model is built by its parent, not alone`);
+  };
   // Its fields are flattened into the parent's keys: there is no stored "null model" (README,
   // Decisions). Give its fields defaults instead.
   if ((options as FieldOptions<unknown> | undefined)?.optional) {
-    throw new UnsupportedArgumentError(`field.model(${model.modelName}): a nested model cannot be optional (its fields are stored in its parent's keys); give its fields defaults instead`);
+    throw new UnsupportedArgumentError(
+      `field.model(${model.modelName}): a nested model cannot be optional (its fields are stored in its parent's keys); give its fields defaults instead`,
+    );
   }
   return new FieldSpec('model', options ?? {}, notHere, undefined, model) as never;
 }

@@ -100,7 +100,9 @@ export class CollectionSpec<V = unknown, H = unknown, I = unknown> extends Field
     const items = this.listItems(where, value);
     if (this.kind === 'list') return items as V;
     const seen = new Map<string, unknown>();
-    items.forEach((x, i) => { seen.set(this.encodeItem(where, i, x), x); });
+    items.forEach((x, i) => {
+      seen.set(this.encodeItem(where, i, x), x);
+    });
     return [...seen.values()] as V;
   }
 
@@ -153,7 +155,11 @@ export type AnyCollection = CollectionSpec<unknown, unknown, unknown>;
  * key's index in KEYS as ARGV[4] (lua/includes/collection-op.lua), and names it in errors.
  */
 export class CollectionCore {
-  constructor(readonly owner: FieldOwner, readonly path: string, readonly spec: AnyCollection) {}
+  constructor(
+    readonly owner: FieldOwner,
+    readonly path: string,
+    readonly spec: AnyCollection,
+  ) {}
 
   get where(): Where {
     return { model: this.owner.key, path: this.path };

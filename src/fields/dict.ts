@@ -38,7 +38,6 @@ export class RedisDict<V> extends Map<string, V> {
     return this.#c.spec;
   }
 
-
   // ---- async: one script each, the local copy follows ----
 
   /** `dict[key] = value` in Redis (UPDATE) and locally. */

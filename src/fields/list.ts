@@ -84,7 +84,10 @@ export class RedisList<T> extends Array<T> {
   async aextend(items: Iterable<T>): Promise<void> {
     const { c, raw } = st(this);
     const xs = checkMany(c, items);
-    await c.run('RedisList.aextend', xs.map((x, i) => c.encodeItem(raw.length + i, x)));
+    await c.run(
+      'RedisList.aextend',
+      xs.map((x, i) => c.encodeItem(raw.length + i, x)),
+    );
     pushAll(raw, xs);
   }
 
@@ -228,7 +231,9 @@ export class RedisList<T> extends Array<T> {
     const { c, raw } = st(this);
     const xs = checkMany(c, items);
     A.unshift.apply(raw, xs);
-    xs.forEach((x, i) => { c.queue('RedisList.unshift', [String(i), c.encodeItem(i, x)]); });
+    xs.forEach((x, i) => {
+      c.queue('RedisList.unshift', [String(i), c.encodeItem(i, x)]);
+    });
     return raw.length;
   }
 
@@ -257,12 +262,12 @@ export class RedisList<T> extends Array<T> {
 
   /** @deprecated Refused (UnsupportedArgumentError): sort a copy (`toSorted()`) and store it with the model's `aupdate`. */
   override sort(_compare?: (a: T, b: T) => number): never {
-    throw refused(st(this).c, 'sort()', 'sort a copy ([...list].sort() or toSorted()) and store it with the model\'s aupdate({ field: copy })');
+    throw refused(st(this).c, 'sort()', "sort a copy ([...list].sort() or toSorted()) and store it with the model's aupdate({ field: copy })");
   }
 
   /** @deprecated Refused (UnsupportedArgumentError): reverse a copy (`toReversed()`) and store it with the model's `aupdate`. */
   override reverse(): never {
-    throw refused(st(this).c, 'reverse()', 'reverse a copy ([...list].reverse() or toReversed()) and store it with the model\'s aupdate({ field: copy })');
+    throw refused(st(this).c, 'reverse()', "reverse a copy ([...list].reverse() or toReversed()) and store it with the model's aupdate({ field: copy })");
   }
 
   /** @deprecated Refused (UnsupportedArgumentError): use setItem. */
@@ -303,7 +308,11 @@ function extendLocal<T>(s: State<T>, method: 'RedisList.iadd' | 'RedisList.exten
   const xs = checkMany(c, items);
   const first = raw.length;
   pushAll(raw, xs);
-  if (xs.length > 0) c.queue(method, xs.map((x, i) => c.encodeItem(first + i, x)));
+  if (xs.length > 0)
+    c.queue(
+      method,
+      xs.map((x, i) => c.encodeItem(first + i, x)),
+    );
 }
 
 /** Removes the popped item locally: at its position when it is there, else its first copy. */
@@ -355,7 +364,8 @@ const HANDLER: ProxyHandler<RedisList<unknown>> = {
     if (i === null) return Reflect.set(target, prop, value, receiver);
     const s = st(target);
     if (i < 0) throw refused(s.c, `list[${i}] = x`, `a negative index is not an Array element: use setItem(${i}, x)`);
-    if (i === s.raw.length) s.proxy.append(value); // `list[list.length] = x`, the Array idiom for push
+    if (i === s.raw.length)
+      s.proxy.append(value); // `list[list.length] = x`, the Array idiom for push
     else s.proxy.setItem(i, value);
     return true;
   },
@@ -370,7 +380,7 @@ const HANDLER: ProxyHandler<RedisList<unknown>> = {
     return Reflect.defineProperty(target, prop, descriptor);
   },
   preventExtensions(target) {
-    throw refused(st(target).c, 'Object.preventExtensions / seal / freeze', 'the local copy must stay writable for the library\'s own updates');
+    throw refused(st(target).c, 'Object.preventExtensions / seal / freeze', "the local copy must stay writable for the library's own updates");
   },
 };
 

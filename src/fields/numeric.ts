@@ -31,7 +31,13 @@ function upsertArgs(owner: FieldOwner, name: MethodName, kind: 'int' | 'float', 
 
 /** The in-place method that applies each operation (its METHODS row names the script it queues). */
 const METHOD_OF: Record<FloatOp, string> = {
-  add: 'iadd', sub: 'isub', mul: 'imul', truediv: 'itruediv', floordiv: 'ifloordiv', mod: 'imod', pow: 'ipow',
+  add: 'iadd',
+  sub: 'isub',
+  mul: 'imul',
+  truediv: 'itruediv',
+  floordiv: 'ifloordiv',
+  mod: 'imod',
+  pow: 'ipow',
 };
 
 function safeInt(where: string, n: unknown): number {
@@ -53,9 +59,14 @@ export class RedisInt<V extends number | null = number> extends ScalarHandle<V> 
   async aincrease(by = 1, options?: IncreaseOptions): Promise<number> {
     if (!Number.isSafeInteger(by)) safeInt(at(this.where), by); // the message only when it throws
     const local = () => intOp(at(this.where), this.nonNull() as number, 'add', by);
-    const n = options !== undefined && upsertOf(at(this.where), options)
-      ? await this.owner.runMethod('RedisInt.aincreaseUpsert', upsertArgs(this.owner, 'RedisInt.aincreaseUpsert', 'int', this.path, by, this.spec.encodedDefault()), local)
-      : await this.owner.runMethod('RedisInt.aincrease', [this.path, String(by), this.spec.encodedDefault()], local);
+    const n =
+      options !== undefined && upsertOf(at(this.where), options)
+        ? await this.owner.runMethod(
+            'RedisInt.aincreaseUpsert',
+            upsertArgs(this.owner, 'RedisInt.aincreaseUpsert', 'int', this.path, by, this.spec.encodedDefault()),
+            local,
+          )
+        : await this.owner.runMethod('RedisInt.aincrease', [this.path, String(by), this.spec.encodedDefault()], local);
     this.current = n as V;
     return n;
   }
@@ -69,17 +80,29 @@ export class RedisInt<V extends number | null = number> extends ScalarHandle<V> 
   }
 
   /** `x += n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not a safe integer, OverflowError past the safe integers. */
-  iadd(n: number): this { return this.op('add', n); }
+  iadd(n: number): this {
+    return this.op('add', n);
+  }
   /** `x -= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not a safe integer, OverflowError past the safe integers. */
-  isub(n: number): this { return this.op('sub', n); }
+  isub(n: number): this {
+    return this.op('sub', n);
+  }
   /** `x *= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not a safe integer, OverflowError past the safe integers. */
-  imul(n: number): this { return this.op('mul', n); }
+  imul(n: number): this {
+    return this.op('mul', n);
+  }
   /** Floor division (Python `//=`); ZeroDivisionError on 0. */
-  ifloordiv(n: number): this { return this.op('floordiv', n); }
+  ifloordiv(n: number): this {
+    return this.op('floordiv', n);
+  }
   /** Python `%=`: the remainder takes the divisor's sign; ZeroDivisionError on 0. */
-  imod(n: number): this { return this.op('mod', n); }
+  imod(n: number): this {
+    return this.op('mod', n);
+  }
   /** `x **= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). UnsupportedArgumentError on a negative power, OverflowError past the safe integers. */
-  ipow(n: number): this { return this.op('pow', n); }
+  ipow(n: number): this {
+    return this.op('pow', n);
+  }
 }
 
 /** The handle of a `field.float()` field: a finite number, with atomic and in-place arithmetic. */
@@ -91,9 +114,14 @@ export class RedisFloat<V extends number | null = number> extends ScalarHandle<V
   async aincrease(by = 1, options?: IncreaseOptions): Promise<number> {
     if (!Number.isFinite(by)) finite(at(this.where), by); // the message only when it throws
     const local = () => floatOp(at(this.where), this.nonNull() as number, 'add', by);
-    const n = options !== undefined && upsertOf(at(this.where), options)
-      ? await this.owner.runMethod('RedisFloat.aincreaseUpsert', upsertArgs(this.owner, 'RedisFloat.aincreaseUpsert', 'float', this.path, by, this.spec.encodedDefault()), local)
-      : await this.owner.runMethod('RedisFloat.aincrease', [this.path, String(by), this.spec.encodedDefault()], local);
+    const n =
+      options !== undefined && upsertOf(at(this.where), options)
+        ? await this.owner.runMethod(
+            'RedisFloat.aincreaseUpsert',
+            upsertArgs(this.owner, 'RedisFloat.aincreaseUpsert', 'float', this.path, by, this.spec.encodedDefault()),
+            local,
+          )
+        : await this.owner.runMethod('RedisFloat.aincrease', [this.path, String(by), this.spec.encodedDefault()], local);
     this.current = n as V;
     return n;
   }
@@ -107,19 +135,33 @@ export class RedisFloat<V extends number | null = number> extends ScalarHandle<V
   }
 
   /** `x += n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not finite, OverflowError when the result is not finite. */
-  iadd(n: number): this { return this.op('add', n); }
+  iadd(n: number): this {
+    return this.op('add', n);
+  }
   /** `x -= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not finite, OverflowError when the result is not finite. */
-  isub(n: number): this { return this.op('sub', n); }
+  isub(n: number): this {
+    return this.op('sub', n);
+  }
   /** `x *= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ValidationError when null or `n` is not finite, OverflowError when the result is not finite. */
-  imul(n: number): this { return this.op('mul', n); }
+  imul(n: number): this {
+    return this.op('mul', n);
+  }
   /** `x /= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ZeroDivisionError on 0. */
-  itruediv(n: number): this { return this.op('truediv', n); }
+  itruediv(n: number): this {
+    return this.op('truediv', n);
+  }
   /** Floor division (Python `//=`) on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). ZeroDivisionError on 0. */
-  ifloordiv(n: number): this { return this.op('floordiv', n); }
+  ifloordiv(n: number): this {
+    return this.op('floordiv', n);
+  }
   /** Python `%=` on the local copy (the remainder takes the divisor's sign); inside a pipeline also queued (UPDATE, ARITHMETIC). ZeroDivisionError on 0. */
-  imod(n: number): this { return this.op('mod', n); }
+  imod(n: number): this {
+    return this.op('mod', n);
+  }
   /** `x **= n` on the local copy; inside a pipeline also queued (UPDATE, ARITHMETIC). OverflowError when the result is not finite. */
-  ipow(n: number): this { return this.op('pow', n); }
+  ipow(n: number): this {
+    return this.op('pow', n);
+  }
 }
 
 /** The largest epoch-ms magnitude a Date holds. */

@@ -20,12 +20,14 @@ function checkRepeat(where: string, what: string, inner: string, n: number): voi
   const chars = 2 + inner.length * n;
   const bytes = 2 + Buffer.byteLength(inner, 'utf8') * n;
   if (chars > MAX_VALUE_CHARS || bytes > MAX_VALUE_BYTES) {
-    throw new ValidationError(`${where}: ${what} would make a value of ${bytes} bytes (${chars} characters) as stored; the limit is ${MAX_VALUE_BYTES} bytes (Redis's proto-max-bulk-len) and ${MAX_VALUE_CHARS} characters (V8's longest string); nothing was changed`);
+    throw new ValidationError(
+      `${where}: ${what} would make a value of ${bytes} bytes (${chars} characters) as stored; the limit is ${MAX_VALUE_BYTES} bytes (Redis's proto-max-bulk-len) and ${MAX_VALUE_CHARS} characters (V8's longest string); nothing was changed`,
+    );
   }
 }
 
 export class ScalarHandle<V> extends BaseRedisType {
-  protected declare current: V;
+  declare protected current: V;
 
   constructor(owner: FieldOwner, path: string, spec: AnyField, value: V) {
     super(owner, path, spec);
@@ -77,7 +79,8 @@ export class RedisStr<V extends string | null = string> extends ScalarHandle<V> 
     if (typeof text !== 'string') throw new ValidationError(`${at(this.where)}: iadd expects a string, got ${show(text)}`);
     const tail = this.spec.check(this.where, text) as string;
     const length = this.nonNull().length + tail.length;
-    if (length + 2 > MAX_VALUE_CHARS) { // the stored bytes are checked by lua/str/op.lua
+    if (length + 2 > MAX_VALUE_CHARS) {
+      // the stored bytes are checked by lua/str/op.lua
       throw new ValidationError(`${at(this.where)}: iadd would make a value of ${length} characters; the limit is ${MAX_VALUE_CHARS}; nothing was changed`);
     }
     this.current = (this.nonNull() + tail) as V;

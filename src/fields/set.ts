@@ -50,7 +50,9 @@ export class RedisSet<T> extends Set<T> {
     const xs = this.#c.spec.listItems(this.#c.where, [...items]) as T[];
     const codes = xs.map((x, i) => this.#c.encodeItem(i, x));
     if (codes.length > 0) await this.#c.run('RedisSet.aaddMany', codes);
-    xs.forEach((x, i) => { this.#put(codes[i]!, x); });
+    xs.forEach((x, i) => {
+      this.#put(codes[i]!, x);
+    });
   }
 
   // ---- set algebra with other sets (of this model, or of models in the same hash slot) ----
@@ -99,7 +101,11 @@ export class RedisSet<T> extends Set<T> {
     return new Set(raws.map((r, i) => this.#c.decodeItem(i, r) as T));
   }
 
-  async #store(method: 'RedisSet.aunionUpdate' | 'RedisSet.aintersectUpdate' | 'RedisSet.adifferenceUpdate', op: string, others: readonly RedisSet<T>[]): Promise<void> {
+  async #store(
+    method: 'RedisSet.aunionUpdate' | 'RedisSet.aintersectUpdate' | 'RedisSet.adifferenceUpdate',
+    op: string,
+    others: readonly RedisSet<T>[],
+  ): Promise<void> {
     const keys = this.#keysOf(others);
     const raws = (await this.#c.run(method, [op, String(keys.length)], undefined, keys)) as string[];
     this.setLocal(raws.map((r, i) => this.#c.decodeItem(i, r) as T));

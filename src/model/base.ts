@@ -114,7 +114,9 @@ export class AtomicRedisModel {
   /** Refuses an operation that only a root model has (a nested model is part of its root's record). */
   #rootOnly(method: string): void {
     if (!this.#core.isRoot) {
-      throw new UnsupportedArgumentError(`${this.key} ${method}: ${this.#core.prefix.slice(0, -1)} is a nested model, stored in its root's record; call ${method} on the root model`);
+      throw new UnsupportedArgumentError(
+        `${this.key} ${method}: ${this.#core.prefix.slice(0, -1)} is a nested model, stored in its root's record; call ${method} on the root model`,
+      );
     }
   }
 
@@ -139,10 +141,16 @@ export class AtomicRedisModel {
     const root = this.#root;
     const core = this.#core.root;
     // saveAtEnd: asave's call, run fenced by withLock (README, Locks)
-    return withLock(clientOf(core.cls), { main: root.key, action }, options, async (lock) => {
-      await root.aload();
-      return fn(this, lock);
-    }, options.saveAtEnd ? () => core.saveCall() : undefined);
+    return withLock(
+      clientOf(core.cls),
+      { main: root.key, action },
+      options,
+      async (lock) => {
+        await root.aload();
+        return fn(this, lock);
+      },
+      options.saveAtEnd ? () => core.saveCall() : undefined,
+    );
   }
 
   /**
@@ -223,7 +231,9 @@ export class AtomicRedisModel {
     // At least 1 ms once rounded (PEXPIRE 0 would delete the model), and an integer Redis accepts.
     const ms = typeof seconds === 'number' ? Math.round(seconds * 1000) : NaN;
     if (seconds !== null && !(Number.isSafeInteger(ms) && ms >= 1)) {
-      throw new ValidationError(`${this.key} asetTtl: seconds must be null or at least 0.001 (and at most ${Number.MAX_SAFE_INTEGER / 1000}), got ${show(seconds)}`);
+      throw new ValidationError(
+        `${this.key} asetTtl: seconds must be null or at least 0.001 (and at most ${Number.MAX_SAFE_INTEGER / 1000}), got ${show(seconds)}`,
+      );
     }
     await this.#core.runMethod('AtomicRedisModel.asetTtl', [seconds === null ? '' : String(ms)]);
   }

@@ -50,11 +50,20 @@ export async function getOne<M extends AtomicRedisModel>(cls: ModelStatic<M>, me
 }
 
 /** Loads many keys of one class in one pipeline; null for a missing key when skipMissing. */
-export async function getMany<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keys: readonly string[], skipMissing: boolean): Promise<(M | null)[]> {
+export async function getMany<M extends AtomicRedisModel>(
+  cls: ModelStatic<M>,
+  method: MethodName,
+  keys: readonly string[],
+  skipMissing: boolean,
+): Promise<(M | null)[]> {
   // one ARGV for every call (they differ by their keys only)
   const args = headArgs(cls, method);
   for (const a of loadAllArgs(cls.schema)) args.push(a);
-  const settled = await performMany(clientOf(cls), method, keys.map((k) => callWith(cls, method, k, args)));
+  const settled = await performMany(
+    clientOf(cls),
+    method,
+    keys.map((k) => callWith(cls, method, k, args)),
+  );
   return settled.map((s, i) => {
     const key = keys[i]!;
     const reply = unwrap(s) as unknown[] | null;
@@ -77,10 +86,14 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
   const found: string[] = [];
   const seen = new Set<string>(); // SCAN may return a key more than once
   const where = `${cls.modelName} SCAN MATCH ${pattern}`;
-  for (const node of await masters(client).catch((e: unknown) => { throw fromScriptError(e, where); })) {
+  for (const node of await masters(client).catch((e: unknown) => {
+    throw fromScriptError(e, where);
+  })) {
     let cursor = '0';
     do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000).catch((e: unknown) => { throw fromScriptError(e, where); });
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000).catch((e: unknown) => {
+        throw fromScriptError(e, where);
+      });
       cursor = next;
       for (const k of keys) {
         const key = k.slice(prefix.length);
@@ -105,7 +118,11 @@ export async function findKeys(cls: ModelStatic, maxResults?: number): Promise<s
   const keys = await scanKeys(cls, maxResults);
   // READ refreshes what it finds (rule 7); the same script tells which keys still exist.
   if (!(cls.Meta.mask & 1) || cls.Meta.ttl === null) return keys;
-  const settled = await performMany(clientOf(cls), 'AtomicRedisModel.afindKeys', keys.map((k) => callFor(cls, 'AtomicRedisModel.afindKeys', k, [])));
+  const settled = await performMany(
+    clientOf(cls),
+    'AtomicRedisModel.afindKeys',
+    keys.map((k) => callFor(cls, 'AtomicRedisModel.afindKeys', k, [])),
+  );
   return keys.filter((_k, i) => unwrap(settled[i]!) === true);
 }
 
@@ -148,7 +165,9 @@ export async function getOrCreate<M extends AtomicRedisModel>(
   }
   const core = coreOfModel(draft);
   if (!core.isRoot) {
-    throw new UnsupportedArgumentError(`${draft.key} agetOrCreate: ${core.prefix.slice(0, -1)} is a nested model, stored in its root's record; call agetOrCreate with the root model`);
+    throw new UnsupportedArgumentError(
+      `${draft.key} agetOrCreate: ${core.prefix.slice(0, -1)} is a nested model, stored in its root's record; call agetOrCreate with the root model`,
+    );
   }
   const own = staticOf(draft); // the draft's own class (a subclass of cls) builds the found model
   const key = draft.key;
@@ -173,7 +192,11 @@ type DeleteMethod = 'AtomicRedisModel.adeleteByKey' | 'AtomicRedisModel.adeleteM
 
 export async function deleteMany(cls: ModelStatic, method: DeleteMethod, keysOrModels: readonly (string | AtomicRedisModel)[]): Promise<DeleteResult> {
   const keys = keysOrModels.map((k) => resolveKey(cls, k));
-  const settled = await performMany(clientOf(cls), method, keys.map((k) => callFor(cls, method, k, [])));
+  const settled = await performMany(
+    clientOf(cls),
+    method,
+    keys.map((k) => callFor(cls, method, k, [])),
+  );
   let modelsDeleted = 0;
   let keysDeleted = 0;
   let queued = 0;

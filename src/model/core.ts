@@ -112,7 +112,8 @@ export class ModelCore implements FieldOwner, Reloadable {
     if (otherKeys && otherKeys.length > 0) {
       const slot = slotOf(client, root.key);
       const far = isCluster(client) ? otherKeys.find((k) => slotOf(client, k) !== slot) : undefined;
-      if (far !== undefined) throw new UnsupportedArgumentError(`${root.key} ${method}: ${show(far)} is in another hash slot of the Cluster; one script reaches one slot`);
+      if (far !== undefined)
+        throw new UnsupportedArgumentError(`${root.key} ${method}: ${show(far)} is in another hash slot of the Cluster; one script reaches one slot`);
       keys = [...keys, ...otherKeys];
     }
     return perform(client, method, callFor(root.cls, method, root.key, extra, keys), local, root);

@@ -12,7 +12,15 @@ import type { ModelClass } from './types.js';
 
 const RESERVED = new Set([
   ...Object.getOwnPropertyNames(AtomicRedisModel.prototype),
-  'pk', 'key', 'then', 'constructor', '__proto__', 'prototype', 'Meta', 'schema', 'modelName',
+  'pk',
+  'key',
+  'then',
+  'constructor',
+  '__proto__',
+  'prototype',
+  'Meta',
+  'schema',
+  'modelName',
 ]);
 
 /** The static methods every model class has (typed by ModelClass). */
@@ -29,7 +37,12 @@ class ModelBase extends AtomicRedisModel {
       const found = await ops.scanKeys(this, options.maxResults);
       return (await ops.getMany(this, 'AtomicRedisModel.afind', found, true)).filter((m) => m !== null);
     }
-    const models = await ops.getMany(this, 'AtomicRedisModel.afind', keys.map((k) => ops.resolveKey(this, k)), options.skipMissing === true);
+    const models = await ops.getMany(
+      this,
+      'AtomicRedisModel.afind',
+      keys.map((k) => ops.resolveKey(this, k)),
+      options.skipMissing === true,
+    );
     return models.filter((m) => m !== null).slice(0, options.maxResults ?? Infinity);
   }
 
@@ -70,7 +83,13 @@ class ModelBase extends AtomicRedisModel {
     return ops.countKeys(this);
   }
 
-  static alockFromKey(this: ModelStatic, keyOrPk: string, action: string, options: LockOptions, fn: (model: AtomicRedisModel | null, lock: HeldLock) => unknown) {
+  static alockFromKey(
+    this: ModelStatic,
+    keyOrPk: string,
+    action: string,
+    options: LockOptions,
+    fn: (model: AtomicRedisModel | null, lock: HeldLock) => unknown,
+  ) {
     preferSubclass(this);
     return lockFromKey(this, ops.resolveKey(this, keyOrPk), action, options, fn);
   }
@@ -94,7 +113,9 @@ export function defineModel<const S extends Shape>(name: string, shape: S, meta:
   // makes each at its first use.
   schema.names.forEach((field, i) => {
     Object.defineProperty(Model.prototype, field, {
-      get(this: AtomicRedisModel) { return coreOfModel(this).handle(i); },
+      get(this: AtomicRedisModel) {
+        return coreOfModel(this).handle(i);
+      },
       enumerable: true,
     });
   });

@@ -16,8 +16,14 @@ export function lockFromKey<M extends AtomicRedisModel, R>(
   fn: (model: M | null, lock: HeldLock) => Promise<R> | R,
 ): Promise<R> {
   let model: M | null = null;
-  return withLock(clientOf(cls), { main: key, action }, options, async (lock) => {
-    model = await getMany(cls, 'module.aget', [key], true).then((m) => m[0] ?? null);
-    return fn(model, lock);
-  }, options.saveAtEnd ? () => (model ? coreOfModel(model).saveCall() : null) : undefined);
+  return withLock(
+    clientOf(cls),
+    { main: key, action },
+    options,
+    async (lock) => {
+      model = await getMany(cls, 'module.aget', [key], true).then((m) => m[0] ?? null);
+      return fn(model, lock);
+    },
+    options.saveAtEnd ? () => (model ? coreOfModel(model).saveCall() : null) : undefined,
+  );
 }

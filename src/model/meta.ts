@@ -58,7 +58,10 @@ export class ModelMeta {
   ttlGiven: boolean;
   redis: Client | null;
 
-  constructor(readonly model: string, options: MetaOptions = {}) {
+  constructor(
+    readonly model: string,
+    options: MetaOptions = {},
+  ) {
     this.ttlGiven = options.ttl !== undefined;
     this.#ttl = checkTtl(model, options.ttl ?? null);
     this.#refreshTtl = checkRefreshTtl(model, options.refreshTtl ?? true);

@@ -33,10 +33,19 @@ export async function aget(key: string): Promise<AnyModel> {
 export async function afind(...args: [...keys: string[]] | [...keys: string[], options: ops.FindOptions]): Promise<AnyModel[]> {
   const { keys, options } = ops.findArgs(args);
   const out: (AnyModel | null)[] = new Array(keys.length).fill(null);
-  await Promise.all([...groupByClass(keys, (k) => k)].map(async ([cls, idx]) => {
-    const models = await ops.getMany(cls, 'module.afind', idx.map((i) => keys[i]!), options.skipMissing === true);
-    idx.forEach((i, n) => { out[i] = models[n]!; });
-  }));
+  await Promise.all(
+    [...groupByClass(keys, (k) => k)].map(async ([cls, idx]) => {
+      const models = await ops.getMany(
+        cls,
+        'module.afind',
+        idx.map((i) => keys[i]!),
+        options.skipMissing === true,
+      );
+      idx.forEach((i, n) => {
+        out[i] = models[n]!;
+      });
+    }),
+  );
   return out.filter((m) => m !== null);
 }
 
@@ -80,8 +89,15 @@ export async function adeleteMany(...keysOrModels: (string | AnyModel)[]): Promi
   if (keysOrModels.length === 0) throw new MissingParameterError('adeleteMany: give the keys or models to delete');
   const keyOf = (k: string | AnyModel) => (k instanceof AtomicRedisModel ? k.key : k);
   const groups = [...groupByClass(keysOrModels, keyOf)];
-  const results = await Promise.all(groups.map(([cls, idx]) =>
-    ops.deleteMany(cls, 'module.adeleteMany', idx.map((i) => keyOf(keysOrModels[i]!)))));
+  const results = await Promise.all(
+    groups.map(([cls, idx]) =>
+      ops.deleteMany(
+        cls,
+        'module.adeleteMany',
+        idx.map((i) => keyOf(keysOrModels[i]!)),
+      ),
+    ),
+  );
   const sum = (f: (r: ops.DeleteResult) => number | undefined) => results.reduce((n, r) => n + (f(r) ?? 0), 0);
   const queued = sum((r) => r.queued);
   const byModel = Object.fromEntries(groups.map(([cls], i) => [cls.modelName, results[i]!.modelsDeleted]));

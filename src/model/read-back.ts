@@ -22,8 +22,17 @@ export interface ReadBackTarget {
 const FIELD_SCRIPTS = new Set(['int/op', 'float/op', 'int/incr', 'float/incr', 'str/op']);
 /** Scripts whose ARGV[4] is the index in KEYS of the collection they write. */
 const COLLECTION_SCRIPTS = new Set([
-  'list/append', 'list/insert', 'list/set-item', 'list/remove-range', 'collection/clear',
-  'dict/set-item', 'dict/del-item', 'dict/update', 'set/add', 'set/remove', 'pq/push',
+  'list/append',
+  'list/insert',
+  'list/set-item',
+  'list/remove-range',
+  'collection/clear',
+  'dict/set-item',
+  'dict/del-item',
+  'dict/update',
+  'set/add',
+  'set/remove',
+  'pq/push',
 ]);
 /** Scripts that change no local value. */
 const NO_VALUE = new Set(['model/set-ttl', 'model/delete']);
@@ -90,8 +99,12 @@ class WholeRead implements ReadBack {
     this.main = core.key;
   }
 
-  get keys(): readonly string[] { return keysOf(this.core.cls.schema, this.main); }
-  get args(): readonly string[] { return loadArgs(this.core.cls.schema, '*', '*'); }
+  get keys(): readonly string[] {
+    return keysOf(this.core.cls.schema, this.main);
+  }
+  get args(): readonly string[] {
+    return loadArgs(this.core.cls.schema, '*', '*');
+  }
 
   apply(reply: unknown): void {
     if (!reply) return; // not stored (deleted in the batch): the local copy stays
@@ -108,13 +121,21 @@ class WholeRead implements ReadBack {
 class PartRead implements ReadBack {
   readonly main: string;
   readonly paths: readonly string[] | undefined;
-  constructor(private readonly core: ReadBackTarget, private readonly leaves: readonly Leaf[], private readonly collections: readonly Leaf[]) {
+  constructor(
+    private readonly core: ReadBackTarget,
+    private readonly leaves: readonly Leaf[],
+    private readonly collections: readonly Leaf[],
+  ) {
     this.main = core.key;
     this.paths = collections.length === 0 ? leaves.map((l) => l.path) : undefined;
   }
 
-  get keys(): readonly string[] { return keysOf(this.core.cls.schema, this.main); }
-  get args(): readonly string[] { return loadArgs(this.core.cls.schema, this.leaves, this.collections); }
+  get keys(): readonly string[] {
+    return keysOf(this.core.cls.schema, this.main);
+  }
+  get args(): readonly string[] {
+    return loadArgs(this.core.cls.schema, this.leaves, this.collections);
+  }
 
   apply(reply: unknown): void {
     if (!reply) return;

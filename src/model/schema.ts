@@ -39,7 +39,11 @@ export class ModelSchema {
   readonly leafHandle: readonly number[];
   readonly collectionHandle: readonly number[];
 
-  constructor(readonly name: string, readonly shape: Shape, reserved: ReadonlySet<string>) {
+  constructor(
+    readonly name: string,
+    readonly shape: Shape,
+    reserved: ReadonlySet<string>,
+  ) {
     let keyField: string | null = null;
     for (const [fname, spec] of Object.entries(shape)) {
       if (!FIELD_NAME.test(fname) || reserved.has(fname)) {

@@ -23,13 +23,14 @@ export type PartialInputOf<S extends Shape> = { [K in keyof S]?: InputOfField<S[
 export type FieldsOf<S extends Shape> = { readonly [K in keyof S]: HandleOf<S[K]> };
 
 /** An instance of a model with shape S. */
-export type ModelInstance<S extends Shape> = AtomicRedisModel & FieldsOf<S> & {
-  /**
-   * Validates and writes the given fields in one script, then updates the local copy (UPDATE).
-   * ValidationError before anything is sent; KeyNotFound when the model is not stored.
-   */
-  aupdate(partial: PartialInputOf<S>): Promise<ModelInstance<S>>;
-};
+export type ModelInstance<S extends Shape> = AtomicRedisModel &
+  FieldsOf<S> & {
+    /**
+     * Validates and writes the given fields in one script, then updates the local copy (UPDATE).
+     * ValidationError before anything is sent; KeyNotFound when the model is not stored.
+     */
+    aupdate(partial: PartialInputOf<S>): Promise<ModelInstance<S>>;
+  };
 
 /** Any model class, whatever its constructor takes. */
 export type Ctor<M> = abstract new (...args: never[]) => M;

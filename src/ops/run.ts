@@ -16,13 +16,7 @@ const QUEUED: Promise<undefined> = Promise.resolve(undefined);
  * Runs (or queues) one operation. `local` gives the result a queued call resolves to (the
  * method's local computation); `owner` is reloaded if the pipeline it joins fails.
  */
-export function perform<N extends MethodName>(
-  client: Client,
-  name: N,
-  call: ScriptCall,
-  local?: () => ResultOf<N>,
-  owner?: Reloadable,
-): Promise<ResultOf<N>> {
+export function perform<N extends MethodName>(client: Client, name: N, call: ScriptCall, local?: () => ResultOf<N>, owner?: Reloadable): Promise<ResultOf<N>> {
   const op = OPERATIONS[name];
   if (op.pipeline === 'queue' && enqueue(client, call, owner)) return local ? Promise.resolve(local()) : (QUEUED as Promise<ResultOf<N>>);
   if (traced()) return trace(traceOf(name, call, 1), () => send(client, op, call));
@@ -51,12 +45,13 @@ export async function performMany<N extends MethodName>(
 ): Promise<(Settled & { queued?: boolean })[]> {
   const op = OPERATIONS[name];
   if (op.pipeline === 'queue' && inPipeline()) {
-    calls.forEach((c, i) => { enqueue(client, c, owners[i]); });
+    calls.forEach((c, i) => {
+      enqueue(client, c, owners[i]);
+    });
     return calls.map(() => ({ ok: true, value: undefined, queued: true }));
   }
-  const settled = calls.length > 0 && traced()
-    ? await trace(traceOf(name, calls[0]!, calls.length), () => runScripts(client, calls))
-    : await runScripts(client, calls);
+  const settled =
+    calls.length > 0 && traced() ? await trace(traceOf(name, calls[0]!, calls.length), () => runScripts(client, calls)) : await runScripts(client, calls);
   const decode = op.decode;
   return decode ? settled.map((s) => (s.ok ? { ok: true, value: decode(s.value) } : s)) : settled;
 }

@@ -162,11 +162,16 @@ export interface MethodRow {
  * Made from OPERATIONS.
  */
 export const METHODS: { readonly [N in MethodName]: MethodRow } = Object.freeze(
-  Object.fromEntries(Object.entries(OPERATIONS).map(([name, o]) => [name, Object.freeze({
-    script: o.script,
-    groups: o.groups,
-    ...(o.storedGroups !== undefined ? { storedGroups: o.storedGroups } : {}),
-  })])),
+  Object.fromEntries(
+    Object.entries(OPERATIONS).map(([name, o]) => [
+      name,
+      Object.freeze({
+        script: o.script,
+        groups: o.groups,
+        ...(o.storedGroups !== undefined ? { storedGroups: o.storedGroups } : {}),
+      }),
+    ]),
+  ),
 ) as never;
 
 /** ARGV[4] of an operation that may create the model: its groups when it finds the model stored. */
@@ -178,5 +183,11 @@ export function storedGroupsArg(name: MethodName): string {
 
 /** The scripts of the operations that queue inside a pipeline: what the pipeline batch carries. */
 export function queuedScripts(): ScriptName[] {
-  return [...new Set(Object.values(OPERATIONS).filter((o) => o.pipeline === 'queue').map((o) => o.script))].sort();
+  return [
+    ...new Set(
+      Object.values(OPERATIONS)
+        .filter((o) => o.pipeline === 'queue')
+        .map((o) => o.script),
+    ),
+  ].sort();
 }

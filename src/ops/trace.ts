@@ -40,8 +40,18 @@ export function traced(): boolean {
 /** Runs `run` as one traced operation: start/end around the call, asyncEnd or error when it settles. */
 export function trace<T>(context: OperationTrace, run: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
-  return operationChannel.tracePromise(() => run().then(
-    (value) => { context.durationMs = performance.now() - t0; return value; },
-    (e: unknown) => { context.durationMs = performance.now() - t0; throw e; },
-  ), context);
+  return operationChannel.tracePromise(
+    () =>
+      run().then(
+        (value) => {
+          context.durationMs = performance.now() - t0;
+          return value;
+        },
+        (e: unknown) => {
+          context.durationMs = performance.now() - t0;
+          throw e;
+        },
+      ),
+    context,
+  );
 }

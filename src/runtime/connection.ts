@@ -39,7 +39,10 @@ export async function preloadNode(node: Redis): Promise<string[]> {
   const pipe = node.pipeline();
   pipe.info('server');
   for (const name of SCRIPT_NAMES) pipe.script('LOAD', scriptSource(name).lua);
-  const replies = (await pipe.exec().catch((e: unknown) => { throw fromScriptError(e, 'init: INFO and SCRIPT LOAD'); })) ?? [];
+  const replies =
+    (await pipe.exec().catch((e: unknown) => {
+      throw fromScriptError(e, 'init: INFO and SCRIPT LOAD');
+    })) ?? [];
   const [infoErr, info] = replies[0] ?? [];
   if (infoErr) throw fromScriptError(infoErr, 'init: INFO server');
   const version = /redis_version:(\d+)\.(\d+)/.exec(String(info));
@@ -84,8 +87,13 @@ export function describeValue(value: unknown): string {
 function isIoredisClient(value: unknown): value is Client {
   if (typeof value !== 'object' || value === null) return false;
   const c = value as Record<string, unknown>;
-  const common = typeof c.evalsha === 'function' && typeof c.pipeline === 'function' && typeof c.on === 'function'
-    && typeof c.status === 'string' && typeof c.options === 'object' && c.options !== null;
+  const common =
+    typeof c.evalsha === 'function' &&
+    typeof c.pipeline === 'function' &&
+    typeof c.on === 'function' &&
+    typeof c.status === 'string' &&
+    typeof c.options === 'object' &&
+    c.options !== null;
   if (!common) return false;
   return c.isCluster === true ? typeof c.nodes === 'function' : typeof c.script === 'function';
 }
@@ -107,7 +115,9 @@ function checkUrl(url: string): void {
     throw new UnsupportedArgumentError(`init: redis ${shown} is not a URL; expected redis://host:port or rediss://host:port`);
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new UnsupportedArgumentError(`init: redis ${shown} has the scheme ${u.protocol}; expected redis:// or rediss:// (for a unix socket, pass a client: new Redis({ path }))`);
+    throw new UnsupportedArgumentError(
+      `init: redis ${shown} has the scheme ${u.protocol}; expected redis:// or rediss:// (for a unix socket, pass a client: new Redis({ path }))`,
+    );
   }
   if (!u.hostname) throw new UnsupportedArgumentError(`init: redis ${shown} has no host`);
   if (u.pathname.length > 1 && !/^\/\d+$/.test(u.pathname)) {
@@ -134,7 +144,9 @@ function checkOptions(options: unknown): { redis: Client | string; timeoutMs: nu
   }
   const timeoutMs = connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2 ** 31 - 1) {
-    throw new UnsupportedArgumentError(`init: connectTimeoutMs must be a whole number of milliseconds from 1 to ${2 ** 31 - 1}; got ${describeValue(connectTimeoutMs)}`);
+    throw new UnsupportedArgumentError(
+      `init: connectTimeoutMs must be a whole number of milliseconds from 1 to ${2 ** 31 - 1}; got ${describeValue(connectTimeoutMs)}`,
+    );
   }
   return { redis, timeoutMs };
 }
@@ -143,13 +155,25 @@ function checkOptions(options: unknown): { redis: Client | string; timeoutMs: nu
 function whenReady(client: Client, until: Promise<unknown>): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
-    const onReady = () => { off(); resolve(); };
-    const onEnd = () => { off(); reject(new ConnectionTimeoutError('init: the connection closed before it was ready (teardown(), or the client stopped reconnecting)')); };
-    const off = () => { client.off('ready', onReady); client.off('end', onEnd); };
+    const onReady = () => {
+      off();
+      resolve();
+    };
+    const onEnd = () => {
+      off();
+      reject(new ConnectionTimeoutError('init: the connection closed before it was ready (teardown(), or the client stopped reconnecting)'));
+    };
+    const off = () => {
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+    };
     client.on('ready', onReady);
     client.on('end', onEnd);
     until.catch(off);
-    if (client.status === 'wait') client.connect().catch(() => { /* reported by 'end' or the timeout */ });
+    if (client.status === 'wait')
+      client.connect().catch(() => {
+        /* reported by 'end' or the timeout */
+      });
   });
 }
 
@@ -162,11 +186,15 @@ async function readyAndPreload(client: Client, timeoutMs: number, lastError: () 
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       const last = lastError();
-      reject(new ConnectionTimeoutError(`init: could not reach Redis and load the scripts within ${timeoutMs} ms${last ? ` (last error: ${last.message})` : ''}`));
+      reject(
+        new ConnectionTimeoutError(`init: could not reach Redis and load the scripts within ${timeoutMs} ms${last ? ` (last error: ${last.message})` : ''}`),
+      );
     }, timeoutMs);
   });
   const work = whenReady(client, deadline).then(() => preloadScripts(client));
-  work.catch(() => { /* when the deadline won, the preload settles later (or is closed) */ });
+  work.catch(() => {
+    /* when the deadline won, the preload settles later (or is closed) */
+  });
   try {
     await Promise.race([work, deadline]);
   } finally {
@@ -184,7 +212,12 @@ async function closeOwned(client: Client): Promise<void> {
   if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
   else client.disconnect();
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => { timer = setTimeout(() => { client.disconnect(); resolve(); }, 2000); });
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      client.disconnect();
+      resolve();
+    }, 2000);
+  });
   await Promise.race([ended, late]);
   clearTimeout(timer);
 }
@@ -201,7 +234,9 @@ export async function connect(options: ConnectionOptions): Promise<Client> {
   // whose socket had already failed (init giving up on an unreachable server).
   const client: Client = typeof redis === 'string' ? new Redis(redis, { connectTimeout: timeoutMs, disconnectTimeout: 200 }) : redis;
   let last: Error | null = null;
-  const onError = (e: Error) => { last = e; };
+  const onError = (e: Error) => {
+    last = e;
+  };
   client.on('error', onError);
   if (owned) opening.add(client as Redis);
   try {
@@ -214,7 +249,8 @@ export async function connect(options: ConnectionOptions): Promise<Client> {
     if (owned) opening.delete(client as Redis);
     client.off('error', onError);
   }
-  if (call < installedCall) { // a later init or teardown already took effect
+  if (call < installedCall) {
+    // a later init or teardown already took effect
     if (owned) await closeOwned(client);
     return client;
   }
@@ -237,7 +273,8 @@ export async function disconnect(): Promise<void> {
 export function requireClient(explicit: Client | null | undefined, model: string): Client {
   const c = explicit ?? current?.client;
   if (!c) throw new ScriptsNotInitializedError(`${model}: no Redis client; call init({ redis }) or set Meta.redis`);
-  if (c !== current?.client && !isPrepared(c)) { // a Meta.redis client, at its first operation
+  if (c !== current?.client && !isPrepared(c)) {
+    // a Meta.redis client, at its first operation
     assertClient(c, `${model}: Meta.redis`);
     prepareClient(c);
   }

@@ -57,7 +57,9 @@ export function prepareClient(client: Client): void {
     cluster.options.retryDelayOnFailover = 0;
     cluster.options.redisOptions = { ...cluster.options.redisOptions, autoResendUnfulfilledCommands: false };
     for (const node of cluster.nodes('all')) node.options.autoResendUnfulfilledCommands = false;
-    cluster.on('+node', (node: Redis) => { node.options.autoResendUnfulfilledCommands = false; });
+    cluster.on('+node', (node: Redis) => {
+      node.options.autoResendUnfulfilledCommands = false;
+    });
   } else {
     const redis = client as Redis;
     redis.options.autoResendUnfulfilledCommands = false;

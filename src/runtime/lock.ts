@@ -77,7 +77,12 @@ export async function withLock<R>(
     key,
     token,
     extend: async (ms = leaseMs) =>
-      (await runScript(client, { script: 'lock/extend', keys: [key], args: [token, String(positive('leaseMs', ms, leaseMs))], label: `${key} lock extend` })) === 1,
+      (await runScript(client, {
+        script: 'lock/extend',
+        keys: [key],
+        args: [token, String(positive('leaseMs', ms, leaseMs))],
+        label: `${key} lock extend`,
+      })) === 1,
   };
   let result: R;
   try {

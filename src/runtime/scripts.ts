@@ -105,8 +105,13 @@ async function runChunk(client: Client, calls: readonly ScriptCall[], idx: reado
   try {
     replies = (await pipe.exec()) ?? [];
   } catch (error) {
-    if (isRefusedPipeline(error)) { // ioredis sent nothing: send the calls one by one
-      await Promise.all(idx.map(async (i) => { out[i] = await settle(runScript(client, calls[i]!)); }));
+    if (isRefusedPipeline(error)) {
+      // ioredis sent nothing: send the calls one by one
+      await Promise.all(
+        idx.map(async (i) => {
+          out[i] = await settle(runScript(client, calls[i]!));
+        }),
+      );
       return;
     }
     // the connection closed: each call applied once or not at all
@@ -119,11 +124,18 @@ async function runChunk(client: Client, calls: readonly ScriptCall[], idx: reado
     if (err && (isNoScript(err) || isRedirect(err))) retry.push(i);
     else out[i] = err ? { ok: false, error: fromScriptError(err, calls[i]!.label) } : { ok: true, value };
   });
-  await Promise.all(retry.map(async (i) => { out[i] = await settle(runScript(client, calls[i]!)); }));
+  await Promise.all(
+    retry.map(async (i) => {
+      out[i] = await settle(runScript(client, calls[i]!));
+    }),
+  );
 }
 
 function settle(p: Promise<unknown>): Promise<Settled> {
-  return p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }
 
 /** ioredis refuses (before sending) a Cluster pipeline whose keys it maps to several node groups. */

@@ -87,7 +87,10 @@ function suffixText(n: number): string {
 function increment(s: string): string {
   const digits = [...s].map((c) => CROCKFORD.indexOf(c));
   let i = digits.length - 1;
-  while (i >= 0 && digits[i] === 31) { digits[i] = 0; i -= 1; }
+  while (i >= 0 && digits[i] === 31) {
+    digits[i] = 0;
+    i -= 1;
+  }
   if (i >= 0) digits[i]! += 1;
   return digits.map((d) => CROCKFORD[d]).join('');
 }

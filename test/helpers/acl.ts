@@ -51,7 +51,9 @@ function readmeModelNames(): string[] {
   return [...readme.matchAll(/defineModel\(\s*'([A-Za-z_][A-Za-z0-9_.-]*)'/g)].map((m) => m[1]!);
 }
 
-export function keyPatterns(names: readonly string[] = [...new Set([...modelNames(), ...(fromSource ??= [...sourceModelNames(), ...readmeModelNames()])])]): string[] {
+export function keyPatterns(
+  names: readonly string[] = [...new Set([...modelNames(), ...(fromSource ??= [...sourceModelNames(), ...readmeModelNames()])])],
+): string[] {
   return names.map((n) => `~${n}:{*`);
 }
 
@@ -77,7 +79,11 @@ export async function refreshAclKeys(admin: Redis | Cluster): Promise<void> {
 }
 
 /** The library's client: the ACL user when TEST_ACL=1, else the admin client itself. */
-export async function libraryClientFor(admin: Redis | Cluster, url: string, startupNodes: readonly { host: string; port: number }[] = []): Promise<Redis | Cluster> {
+export async function libraryClientFor(
+  admin: Redis | Cluster,
+  url: string,
+  startupNodes: readonly { host: string; port: number }[] = [],
+): Promise<Redis | Cluster> {
   if (!aclEnabled()) return admin;
   await defineAclUser(admin);
   return admin instanceof Cluster ? new Cluster([...startupNodes], { redisOptions: { ...ACL_AUTH } }) : new Redis(url, { ...ACL_AUTH });

@@ -77,16 +77,40 @@ async function freeClusterPort(taken: Set<number>): Promise<number> {
 const children = new Map<number, ChildProcess>();
 process.once('exit', () => {
   for (const pid of children.keys()) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
 });
 
 function startNode(port: number, dir: string, replica: boolean): ChildProcess {
   const args = [
-    '--port', String(port), '--bind', HOST, '--dir', dir,
-    '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-    '--cluster-node-timeout', '1000', '--save', '', '--appendonly', 'no', '--daemonize', 'no',
-    '--loglevel', 'warning', '--logfile', join(dir, 'redis.log'), '--repl-diskless-sync-delay', '0',
+    '--port',
+    String(port),
+    '--bind',
+    HOST,
+    '--dir',
+    dir,
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    `nodes-${port}.conf`,
+    '--cluster-node-timeout',
+    '1000',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+    '--logfile',
+    join(dir, 'redis.log'),
+    '--repl-diskless-sync-delay',
+    '0',
   ];
   // A replica may always fail over, however long ago it last heard from its master.
   if (replica) args.push('--cluster-replica-validity-factor', '0');
@@ -107,15 +131,21 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20
 
 /** `cluster_state:ok` and every node known (no handshake) on every given admin connection. */
 export async function waitClusterOk(admins: readonly Redis[], total: number, timeoutMs = 20000): Promise<void> {
-  await until('cluster_state:ok on every node', async () => {
-    for (const a of admins) {
-      const info = await a.cluster('INFO');
-      if (!/cluster_state:ok/.test(info)) return false;
-      const nodes = String(await a.cluster('NODES')).trim().split('\n');
-      if (nodes.length !== total || nodes.some((l) => /handshake|noaddr|fail/.test(l.split(' ')[2] ?? ''))) return false;
-    }
-    return true;
-  }, timeoutMs);
+  await until(
+    'cluster_state:ok on every node',
+    async () => {
+      for (const a of admins) {
+        const info = await a.cluster('INFO');
+        if (!/cluster_state:ok/.test(info)) return false;
+        const nodes = String(await a.cluster('NODES'))
+          .trim()
+          .split('\n');
+        if (nodes.length !== total || nodes.some((l) => /handshake|noaddr|fail/.test(l.split(' ')[2] ?? ''))) return false;
+      }
+      return true;
+    },
+    timeoutMs,
+  );
 }
 
 /** Resolves when the process exits (never, while it runs). */
@@ -139,7 +169,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   const stop = async () => {
     for (const a of admins) a.disconnect();
     for (const p of procs) {
-      try { process.kill(p.child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(p.child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     await Promise.all(procs.map((p) => waitExit(p.child)));
     rmSync(root, { recursive: true, force: true });
@@ -158,10 +192,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       admins.push(admin);
     }
     await Promise.all(admins.map((a) => a.connect().catch(() => undefined)));
-    await Promise.all(admins.map((a, i) => Promise.race([
-      until('PING', async () => (await a.ping()) === 'PONG'),
-      exited(procs[i]!.child).then(() => { throw new Error(`redis-server on port ${procs[i]!.port} exited (port taken?)`); }),
-    ])));
+    await Promise.all(
+      admins.map((a, i) =>
+        Promise.race([
+          until('PING', async () => (await a.ping()) === 'PONG'),
+          exited(procs[i]!.child).then(() => {
+            throw new Error(`redis-server on port ${procs[i]!.port} exited (port taken?)`);
+          }),
+        ]),
+      ),
+    );
     await assignSlots(admins.slice(0, masters));
     await Promise.all(procs.slice(1).map((p) => admins[0]!.cluster('MEET', HOST, p.port)));
     await waitClusterOk(admins.slice(0, masters), total);
@@ -189,23 +229,27 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
 /** Splits the 16384 slots into equal ranges, one per master. */
 async function assignSlots(masterAdmins: readonly Redis[]): Promise<void> {
   const n = masterAdmins.length;
-  await Promise.all(masterAdmins.map((a, i) => {
-    const from = Math.floor((SLOTS * i) / n);
-    const to = Math.floor((SLOTS * (i + 1)) / n) - 1;
-    return a.cluster('ADDSLOTSRANGE', from, to);
-  }));
+  await Promise.all(
+    masterAdmins.map((a, i) => {
+      const from = Math.floor((SLOTS * i) / n);
+      const to = Math.floor((SLOTS * (i + 1)) / n) - 1;
+      return a.cluster('ADDSLOTSRANGE', from, to);
+    }),
+  );
 }
 
 /** Replica j of master i is node masters + i * replicas + j; it replicates its master and syncs. */
 async function attachReplicas(admins: readonly Redis[], masters: number, replicas: number): Promise<void> {
   if (replicas === 0) return;
   const ids = await Promise.all(admins.slice(0, masters).map(async (a) => String(await a.cluster('MYID'))));
-  await Promise.all(admins.slice(masters).map(async (a, k) => {
-    const masterId = ids[Math.floor(k / replicas)]!;
-    await until('the replica to know its master', async () => String(await a.cluster('NODES')).includes(masterId));
-    await a.cluster('REPLICATE', masterId);
-    await until('the replica link', async () => /master_link_status:up/.test(await a.info('replication')));
-  }));
+  await Promise.all(
+    admins.slice(masters).map(async (a, k) => {
+      const masterId = ids[Math.floor(k / replicas)]!;
+      await until('the replica to know its master', async () => String(await a.cluster('NODES')).includes(masterId));
+      await a.cluster('REPLICATE', masterId);
+      await until('the replica link', async () => /master_link_status:up/.test(await a.info('replication')));
+    }),
+  );
 }
 
 /** The master connections of a Cluster client, once it is ready. */

@@ -29,9 +29,16 @@ export async function faultRig(args: string[] = [], options: RedisOptions = {}):
   rigs += 1;
   const name = `rapyer-fault-${rigs}`;
   const lib = new Redis(server.url, { connectionName: name, ...options });
-  lib.on('error', () => { /* reconnects are expected in these tests */ });
+  lib.on('error', () => {
+    /* reconnects are expected in these tests */
+  });
   const admin = new Redis(server.url);
-  const close = () => closeAll(() => lib.disconnect(), () => admin.disconnect(), () => server.stop());
+  const close = () =>
+    closeAll(
+      () => lib.disconnect(),
+      () => admin.disconnect(),
+      () => server.stop(),
+    );
   try {
     await preloadScripts(lib);
   } catch (e) {
@@ -58,7 +65,9 @@ export class Tally {
 
   track<T>(p: Promise<T>): Promise<void> {
     return p.then(
-      () => { this.resolved += 1; },
+      () => {
+        this.resolved += 1;
+      },
       (e: unknown) => {
         this.rejected += 1;
         const name = e instanceof Error ? e.constructor.name : typeof e;
@@ -108,11 +117,16 @@ process.once('exit', () => {
  * error, if it is not ready within 20 s).
  */
 export async function spawnRedis(port: number, dir: string, args: string[] = []): Promise<SpawnedRedis> {
-  const child: ChildProcess = spawn(systemRedisBinary(), [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...args,
-  ], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child: ChildProcess = spawn(systemRedisBinary(), ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   spawned.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { spawned.delete(child); resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      spawned.delete(child);
+      resolve();
+    }),
+  );
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;

@@ -37,9 +37,11 @@ export function reportIfStillRunning(afterMs = 10000): void {
     const lines = describeActiveHandles();
     // Resource types (a reconnecting client shows as a Timeout between its attempts).
     const resources = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
-    process.stderr.write(`\nthe test run ended ${afterMs} ms ago but the process is still running; `
-      + `active resources: ${resources.join(', ') || 'none'}; handles:\n`
-      + `${lines.map((l) => `  ${l}`).join('\n') || '  (none)'}\n`);
+    process.stderr.write(
+      `\nthe test run ended ${afterMs} ms ago but the process is still running; ` +
+        `active resources: ${resources.join(', ') || 'none'}; handles:\n` +
+        `${lines.map((l) => `  ${l}`).join('\n') || '  (none)'}\n`,
+    );
   }, afterMs);
   timer.unref();
 }

@@ -33,7 +33,13 @@ export function testServer(): TestServer {
   const first = cluster?.startupNodes[0];
   if (!first) throw new Error('the test server is not started');
   const url = `redis://${first.host}:${first.port}`;
-  return { ...first, url, stop: async () => { throw new Error('the root hooks stop the test cluster'); } };
+  return {
+    ...first,
+    url,
+    stop: async () => {
+      throw new Error('the root hooks stop the test cluster');
+    },
+  };
 }
 
 export function testClient(): Redis | Cluster {
@@ -95,7 +101,9 @@ export const mochaHooks = {
     await closeAll(
       () => (client ? assertNoDenials(client) : undefined),
       () => teardown(),
-      () => { if (library !== client) library?.disconnect(); },
+      () => {
+        if (library !== client) library?.disconnect();
+      },
       () => client?.disconnect(),
       () => server?.stop(),
       () => cluster?.stop(),

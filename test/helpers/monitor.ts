@@ -23,7 +23,10 @@ function parseArgs(text: string): string[] {
   const args: string[] = [];
   let i = 0;
   while (i < text.length) {
-    if (text[i] === ' ') { i += 1; continue; }
+    if (text[i] === ' ') {
+      i += 1;
+      continue;
+    }
     if (text[i] !== '"') throw new Error(`MONITOR line: expected a quote at ${i} in ${text}`);
     const bytes: number[] = [];
     i += 1;
@@ -32,7 +35,10 @@ function parseArgs(text: string): string[] {
       if (c === undefined) throw new Error(`MONITOR line: unterminated argument in ${text}`);
       i += 1;
       if (c === '"') break;
-      if (c !== '\\') { bytes.push(c.charCodeAt(0)); continue; }
+      if (c !== '\\') {
+        bytes.push(c.charCodeAt(0));
+        continue;
+      }
       const e = text[i] ?? '';
       i += 1;
       if (e === 'x') {
@@ -59,9 +65,15 @@ function openSocket(host: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     socket.setNoDelay(true);
-    const fail = (e: Error) => { socket.destroy(); reject(e); };
+    const fail = (e: Error) => {
+      socket.destroy();
+      reject(e);
+    };
     socket.once('error', fail);
-    socket.once('connect', () => { socket.off('error', fail); resolve(socket); });
+    socket.once('connect', () => {
+      socket.off('error', fail);
+      resolve(socket);
+    });
   });
 }
 
@@ -175,7 +187,9 @@ export class MarkerSender {
 
   static async open(host: string, port: number): Promise<MarkerSender> {
     const socket = await openSocket(host, port);
-    socket.on('error', () => { /* the MONITOR stream then never shows the marker: its wait fails */ });
+    socket.on('error', () => {
+      /* the MONITOR stream then never shows the marker: its wait fails */
+    });
     socket.resume(); // replies are read and dropped
     return new MarkerSender(socket);
   }

@@ -31,7 +31,14 @@ export async function startServer(args: string[] = []): Promise<TestServer> {
   });
   const host = await server.getHost();
   const port = await server.getPort();
-  return { host, port, url: `redis://${host}:${port}`, stop: async () => { await server.stop(); } };
+  return {
+    host,
+    port,
+    url: `redis://${host}:${port}`,
+    stop: async () => {
+      await server.stop();
+    },
+  };
 }
 
 /**
@@ -58,18 +65,19 @@ export async function countCommands(url: string, fn: () => Promise<unknown>): Pr
   const id = newMarkerId();
   const start = `${id}-start`;
   const end = `${id}-end`;
-  const isMarker = (args: readonly string[]) =>
-    (args.length === 2 && String(args[0]).toLowerCase() === 'echo' && args[1]!.startsWith(id) ? args[1]! : null);
+  const isMarker = (args: readonly string[]) => (args.length === 2 && String(args[0]).toLowerCase() === 'echo' && args[1]!.startsWith(id) ? args[1]! : null);
   const commands: string[] = [];
   const streams: MonitorStream[] = [];
   const senders: MarkerSender[] = [];
   try {
     for (const n of nodes) {
-      streams.push(await MonitorStream.open(n.hostname, Number(n.port), isMarker, (line, seen) => {
-        const name = String(line.args[0]).toLowerCase();
-        const inWindow = seen.has(start) && !seen.has(end);
-        if (inWindow && line.source !== 'lua' && !HANDSHAKE.has(name)) commands.push(name);
-      }));
+      streams.push(
+        await MonitorStream.open(n.hostname, Number(n.port), isMarker, (line, seen) => {
+          const name = String(line.args[0]).toLowerCase();
+          const inWindow = seen.has(start) && !seen.has(end);
+          if (inWindow && line.source !== 'lua' && !HANDSHAKE.has(name)) commands.push(name);
+        }),
+      );
       senders.push(await MarkerSender.open(n.hostname, Number(n.port)));
     }
     await marked(streams, senders, start);
@@ -93,7 +101,9 @@ async function everyMaster(url: string): Promise<string[]> {
   const probe = new Redis(url, { retryStrategy: () => null });
   try {
     if (!/cluster_enabled:1/.test(await probe.info('cluster'))) return [url];
-    return String(await probe.cluster('NODES')).trim().split('\n')
+    return String(await probe.cluster('NODES'))
+      .trim()
+      .split('\n')
       .map((line) => line.split(' '))
       .filter((f) => /master/.test(f[2] ?? '') && !/fail/.test(f[2] ?? ''))
       .map((f) => `redis://${f[1]!.split('@')[0]}`);

@@ -12,10 +12,7 @@ export const text = fc.string({
 });
 const item = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('a', 'b', 'c', '') }, { weight: 1, arbitrary: text });
 const items = fc.array(item, { maxLength: 4 });
-const index = fc.oneof(
-  { weight: 5, arbitrary: fc.integer({ min: -6, max: 6 }) },
-  { weight: 1, arbitrary: fc.constantFrom(-1000, 1000, MAX, -MAX) },
-);
+const index = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: -6, max: 6 }) }, { weight: 1, arbitrary: fc.constantFrom(-1000, 1000, MAX, -MAX) });
 const dictKey = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom('k1', 'k2', 'k3', '', '__proto__', 'constructor', '{x}', '*', '\n', '7') },
   { weight: 1, arbitrary: fc.constant('x\uDC00') }, // refused: a dict key must be well-formed
@@ -73,7 +70,16 @@ const setOp: fc.Arbitrary<SetOp> = fc.oneof(
   fc.record({ m: fc.constantFrom('aadd' as const, 'aremove' as const, 'acontains' as const, 'add' as const, 'delete' as const), x: member }),
   fc.record({ m: fc.constantFrom('apop' as const, 'aclear' as const, 'asize' as const, 'clear' as const, 'amembers' as const) }),
   fc.record({ m: fc.constant('aaddMany' as const), xs: fc.array(member, { maxLength: 3 }) }),
-  fc.record({ m: fc.constantFrom('aunion' as const, 'aintersect' as const, 'adifference' as const, 'aunionUpdate' as const, 'aintersectUpdate' as const, 'adifferenceUpdate' as const) }),
+  fc.record({
+    m: fc.constantFrom(
+      'aunion' as const,
+      'aintersect' as const,
+      'adifference' as const,
+      'aunionUpdate' as const,
+      'aintersectUpdate' as const,
+      'adifferenceUpdate' as const,
+    ),
+  }),
 );
 
 const pqOp: fc.Arbitrary<PqOp> = fc.oneof(
@@ -91,9 +97,29 @@ export const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Op>({ k: 'delete' }) },
   { weight: 2, arbitrary: partial.map((p): Op => ({ k: 'update', partial: p })) },
   { weight: 1, arbitrary: fc.constantFrom(null, 150, 500.5, 900).map((s): Op => ({ k: 'setTtl', seconds: s })) },
-  { weight: 2, arbitrary: fc.oneof(smallInt.map((by): Op => ({ k: 'incr', field: 'count', by })), float.map((by): Op => ({ k: 'incr', field: 'score', by }))) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('intOp' as const), op: fc.constantFrom('add' as const, 'sub' as const, 'mul' as const, 'floordiv' as const, 'mod' as const, 'pow' as const), n: smallInt }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('floatOp' as const), op: fc.constantFrom('add' as const, 'sub' as const, 'mul' as const, 'truediv' as const, 'floordiv' as const, 'mod' as const, 'pow' as const), n: float }) },
+  {
+    weight: 2,
+    arbitrary: fc.oneof(
+      smallInt.map((by): Op => ({ k: 'incr', field: 'count', by })),
+      float.map((by): Op => ({ k: 'incr', field: 'score', by })),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('intOp' as const),
+      op: fc.constantFrom('add' as const, 'sub' as const, 'mul' as const, 'floordiv' as const, 'mod' as const, 'pow' as const),
+      n: smallInt,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('floatOp' as const),
+      op: fc.constantFrom('add' as const, 'sub' as const, 'mul' as const, 'truediv' as const, 'floordiv' as const, 'mod' as const, 'pow' as const),
+      n: float,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('strAdd' as const), field: fc.constantFrom('label' as const, 'note' as const), text }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 }).map((n): Op => ({ k: 'strMul', n })) },
   {

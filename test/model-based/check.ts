@@ -42,7 +42,9 @@ async function checkTtls(ref: Ref): Promise<void> {
   const wrong: string[] = [];
   for (const pk of PKS) {
     const pipe = client.pipeline();
-    KEY_PATHS.forEach((_p, i) => { pipe.pttl(keyName(pk, i)); });
+    KEY_PATHS.forEach((_p, i) => {
+      pipe.pttl(keyName(pk, i));
+    });
     const replies = (await pipe.exec()) ?? [];
     KEY_PATHS.forEach((_p, i) => {
       const actual = Number(replies[i]?.[1]);

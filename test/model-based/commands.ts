@@ -62,11 +62,24 @@ abstract class Cmd implements fc.AsyncCommand<Ref, Real> {
 
 /** One operation on the live instance of model pk. */
 class OpCmd extends Cmd {
-  constructor(readonly pk: Pk, readonly op: Op) { super(); }
-  check(ref: Readonly<Ref>) { return ref.local[this.pk] !== null; }
-  real(real: Real) { return applyReal(real.handles[this.pk]!, this.op, real.popped); }
-  ref(ref: Ref) { return applyRef(ref, this.pk, this.op); }
-  toString() { return `${this.pk}.${showOp(this.op)}`; }
+  constructor(
+    readonly pk: Pk,
+    readonly op: Op,
+  ) {
+    super();
+  }
+  check(ref: Readonly<Ref>) {
+    return ref.local[this.pk] !== null;
+  }
+  real(real: Real) {
+    return applyReal(real.handles[this.pk]!, this.op, real.popped);
+  }
+  ref(ref: Ref) {
+    return applyRef(ref, this.pk, this.op);
+  }
+  toString() {
+    return `${this.pk}.${showOp(this.op)}`;
+  }
   override kind() {
     const o = this.op;
     return `op:${o.k === 'list' || o.k === 'dict' || o.k === 'set' || o.k === 'pq' ? `${o.k}.${o.op.m}` : o.k}`;
@@ -76,16 +89,29 @@ class OpCmd extends Cmd {
 /** The local values a constructor makes of its input (defaults filled in). */
 function valuesOfInit(i: PartialInput): Values {
   return {
-    count: i.count ?? 0, score: i.score ?? 0, label: i.label ?? '', note: i.note ?? null,
-    tags: [...(i.tags ?? [])], attrs: new Map(Object.entries(i.attrs ?? {})), seen: new Set(i.seen ?? []),
-    city: i.address!.city, addrTags: [...(i.address!.tags ?? [])],
+    count: i.count ?? 0,
+    score: i.score ?? 0,
+    label: i.label ?? '',
+    note: i.note ?? null,
+    tags: [...(i.tags ?? [])],
+    attrs: new Map(Object.entries(i.attrs ?? {})),
+    seen: new Set(i.seen ?? []),
+    city: i.address!.city,
+    addrTags: [...(i.address!.tags ?? [])],
   };
 }
 
 /** `new MbtSession({ id: pk, ...init }).asave()`: the new instance becomes pk's live one. */
 class CreateCmd extends Cmd {
-  constructor(readonly pk: Pk, readonly init: PartialInput) { super(); }
-  check() { return true; }
+  constructor(
+    readonly pk: Pk,
+    readonly init: PartialInput,
+  ) {
+    super();
+  }
+  check() {
+    return true;
+  }
   async real(real: Real) {
     const h = new MbtSession({ id: this.pk, ...this.init, address: this.init.address! });
     await h.asave();
@@ -96,74 +122,152 @@ class CreateCmd extends Cmd {
     ref.local[this.pk] = valuesOfInit(this.init);
     refSave(ref, this.pk);
   }
-  toString() { return `${this.pk} = new MbtSession(${JSON.stringify({ id: this.pk, ...this.init })}).asave()`; }
+  toString() {
+    return `${this.pk} = new MbtSession(${JSON.stringify({ id: this.pk, ...this.init })}).asave()`;
+  }
 }
 
 /** `MbtSession.aget(pk)`: the loaded instance becomes pk's live one. */
 class GetCmd extends Cmd {
-  constructor(readonly pk: Pk) { super(); }
-  check() { return true; }
-  async real(real: Real) { real.handles[this.pk] = await MbtSession.aget(this.pk); }
-  ref(ref: Ref) { refGet(ref, this.pk); }
-  toString() { return `${this.pk} = MbtSession.aget(${JSON.stringify(this.pk)})`; }
+  constructor(readonly pk: Pk) {
+    super();
+  }
+  check() {
+    return true;
+  }
+  async real(real: Real) {
+    real.handles[this.pk] = await MbtSession.aget(this.pk);
+  }
+  ref(ref: Ref) {
+    refGet(ref, this.pk);
+  }
+  toString() {
+    return `${this.pk} = MbtSession.aget(${JSON.stringify(this.pk)})`;
+  }
 }
 
 class ExistsCmd extends Cmd {
-  constructor(readonly pk: Pk) { super(); }
-  check() { return true; }
-  real() { return MbtSession.aexists(this.pk); }
-  ref(ref: Ref) { return refExists(ref, this.pk); }
-  toString() { return `MbtSession.aexists(${JSON.stringify(this.pk)})`; }
+  constructor(readonly pk: Pk) {
+    super();
+  }
+  check() {
+    return true;
+  }
+  real() {
+    return MbtSession.aexists(this.pk);
+  }
+  ref(ref: Ref) {
+    return refExists(ref, this.pk);
+  }
+  toString() {
+    return `MbtSession.aexists(${JSON.stringify(this.pk)})`;
+  }
 }
 
 class FindKeysCmd extends Cmd {
-  check() { return true; }
-  async real() { return (await MbtSession.afindKeys()).sort(); }
-  ref(ref: Ref) { return refFindKeys(ref); }
-  toString() { return 'MbtSession.afindKeys()'; }
+  check() {
+    return true;
+  }
+  async real() {
+    return (await MbtSession.afindKeys()).sort();
+  }
+  ref(ref: Ref) {
+    return refFindKeys(ref);
+  }
+  toString() {
+    return 'MbtSession.afindKeys()';
+  }
 }
 
 /** `MbtSession.Meta.refreshTtl = r` in the middle of a sequence: it applies to the next operation. */
 class MetaCmd extends Cmd {
-  constructor(readonly refreshTtl: boolean | number) { super(); }
-  check() { return true; }
-  async real() { MbtSession.Meta.refreshTtl = this.refreshTtl; }
-  ref(ref: Ref) { ref.mask = maskOf(this.refreshTtl); }
-  toString() { return `MbtSession.Meta.refreshTtl = ${this.refreshTtl}`; }
+  constructor(readonly refreshTtl: boolean | number) {
+    super();
+  }
+  check() {
+    return true;
+  }
+  async real() {
+    MbtSession.Meta.refreshTtl = this.refreshTtl;
+  }
+  ref(ref: Ref) {
+    ref.mask = maskOf(this.refreshTtl);
+  }
+  toString() {
+    return `MbtSession.Meta.refreshTtl = ${this.refreshTtl}`;
+  }
 }
 
 /** `MbtSession.ainsert(...)` of live instances (CREATE only: rule 2 when new, rule 1 or 3 else). */
 class InsertCmd extends Cmd {
-  constructor(readonly pks: Pk[]) { super(); }
-  check() { return true; }
-  async real(real: Real) { await MbtSession.ainsert(...this.pks.map((p) => real.handles[p]!)); }
-  ref(ref: Ref) { for (const p of this.pks) refSave(ref, p, ActionGroup.CREATE); }
-  toString() { return `MbtSession.ainsert(${this.pks.join(', ')})`; }
+  constructor(readonly pks: Pk[]) {
+    super();
+  }
+  check() {
+    return true;
+  }
+  async real(real: Real) {
+    await MbtSession.ainsert(...this.pks.map((p) => real.handles[p]!));
+  }
+  ref(ref: Ref) {
+    for (const p of this.pks) refSave(ref, p, ActionGroup.CREATE);
+  }
+  toString() {
+    return `MbtSession.ainsert(${this.pks.join(', ')})`;
+  }
 }
 
 class DeleteManyCmd extends Cmd {
-  constructor(readonly pks: Pk[]) { super(); }
-  check() { return true; }
-  real() { return MbtSession.adeleteMany(...this.pks); }
-  ref(ref: Ref) { return refDeleteMany(ref, this.pks); }
-  toString() { return `MbtSession.adeleteMany(${this.pks.map((p) => JSON.stringify(p)).join(', ')})`; }
+  constructor(readonly pks: Pk[]) {
+    super();
+  }
+  check() {
+    return true;
+  }
+  real() {
+    return MbtSession.adeleteMany(...this.pks);
+  }
+  ref(ref: Ref) {
+    return refDeleteMany(ref, this.pks);
+  }
+  toString() {
+    return `MbtSession.adeleteMany(${this.pks.map((p) => JSON.stringify(p)).join(', ')})`;
+  }
 }
 
 class FindCmd extends Cmd {
-  constructor(readonly pks: Pk[], readonly skipMissing: boolean) { super(); }
-  check() { return true; }
+  constructor(
+    readonly pks: Pk[],
+    readonly skipMissing: boolean,
+  ) {
+    super();
+  }
+  check() {
+    return true;
+  }
   async real() {
     const found = await MbtSession.afind(...this.pks, { skipMissing: this.skipMissing });
     return found.map((m) => comparable(valuesOf(m)));
   }
-  ref(ref: Ref) { return refFind(ref, this.pks, this.skipMissing); }
-  toString() { return `MbtSession.afind(${this.pks.map((p) => JSON.stringify(p)).join(', ')}, { skipMissing: ${this.skipMissing} })`; }
+  ref(ref: Ref) {
+    return refFind(ref, this.pks, this.skipMissing);
+  }
+  toString() {
+    return `MbtSession.afind(${this.pks.map((p) => JSON.stringify(p)).join(', ')}, { skipMissing: ${this.skipMissing} })`;
+  }
 }
 
 /** `instance.apipeline(async (m) => { ...ops })`: m is the instance, loaded first. */
 class ModelPipelineCmd extends Cmd {
-  constructor(readonly pk: Pk, readonly ops: Op[]) { super(); }
-  check(ref: Readonly<Ref>) { return ref.local[this.pk] !== null; }
+  constructor(
+    readonly pk: Pk,
+    readonly ops: Op[],
+  ) {
+    super();
+  }
+  check(ref: Readonly<Ref>) {
+    return ref.local[this.pk] !== null;
+  }
   real(real: Real) {
     return real.handles[this.pk]!.apipeline(async (m) => {
       const out: unknown[] = [];
@@ -179,13 +283,19 @@ class ModelPipelineCmd extends Cmd {
     });
     return out;
   }
-  toString() { return `${this.pk}.apipeline(m => { ${this.ops.map(showOp).join('; ')} })`; }
+  toString() {
+    return `${this.pk}.apipeline(m => { ${this.ops.map(showOp).join('; ')} })`;
+  }
 }
 
 /** `rapyer.apipeline(async () => { ...ops on both instances })`: their local copies may be stale. */
 class MultiPipelineCmd extends Cmd {
-  constructor(readonly ops: [Pk, Op][]) { super(); }
-  check(ref: Readonly<Ref>) { return this.ops.every(([pk]) => ref.local[pk] !== null); }
+  constructor(readonly ops: [Pk, Op][]) {
+    super();
+  }
+  check(ref: Readonly<Ref>) {
+    return this.ops.every(([pk]) => ref.local[pk] !== null);
+  }
   async real(real: Real) {
     const out: unknown[] = [];
     await rapyer.apipeline(async () => {
@@ -200,7 +310,9 @@ class MultiPipelineCmd extends Cmd {
     });
     return out;
   }
-  toString() { return `rapyer.apipeline(() => { ${this.ops.map(([pk, o]) => `${pk}.${showOp(o)}`).join('; ')} })`; }
+  toString() {
+    return `rapyer.apipeline(() => { ${this.ops.map(([pk, o]) => `${pk}.${showOp(o)}`).join('; ')} })`;
+  }
 }
 
 const pk = fc.constantFrom<Pk>(...PKS);
@@ -209,7 +321,18 @@ const pks = fc.array(pk, { minLength: 1, maxLength: 3 });
 /** The refreshTtl values runs are given: none, all, and groups that split the operations. */
 const { READ, FETCH, CREATE, UPDATE, APPEND, ERASE, ARITHMETIC } = ActionGroup;
 export const MASKS: (boolean | number)[] = [
-  false, true, READ, UPDATE, APPEND, ERASE, ARITHMETIC, CREATE, READ | FETCH, UPDATE | APPEND, ERASE | ARITHMETIC, FETCH,
+  false,
+  true,
+  READ,
+  UPDATE,
+  APPEND,
+  ERASE,
+  ARITHMETIC,
+  CREATE,
+  READ | FETCH,
+  UPDATE | APPEND,
+  ERASE | ARITHMETIC,
+  FETCH,
 ];
 
 export function maskOf(r: boolean | number): number {
@@ -220,7 +343,10 @@ export function maskOf(r: boolean | number): number {
 export const commands: fc.Arbitrary<Cmd>[] = [
   fc.tuple(pk, init).map(([p, i]): Cmd => new CreateCmd(p, i)),
   pk.map((p): Cmd => new GetCmd(p)),
-  fc.oneof(pk.map((p): Cmd => new ExistsCmd(p)), fc.constant<Cmd>(new FindKeysCmd())),
+  fc.oneof(
+    pk.map((p): Cmd => new ExistsCmd(p)),
+    fc.constant<Cmd>(new FindKeysCmd()),
+  ),
   fc.oneof(
     fc.constantFrom(...MASKS).map((r): Cmd => new MetaCmd(r)),
     pks.map((p): Cmd => new InsertCmd(p)),

@@ -7,10 +7,49 @@ import fc from 'fast-check';
 
 /** Strings that mean something to JavaScript objects, JSON, Lua, glob patterns or the key scheme. */
 export const SPECIAL_STRINGS = [
-  '', ' ', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf',
-  '{', '}', '{x}', '}{', '*', '?', '[', ']', '[a-z]', '\\', '"', "'", '\n', '\r\n', '\t', '\u0000',
-  '\0rapyer:removed\0', 'RAPYER_KEY_ERROR x', 'null', 'true', '1', '-0', 'NaN', '1e400', '😀', 'é',
-  '\uD800', '\uDFFF', 'a\uD800b', '\uDC00\uD800', '\uFFFF', '\uFEFF', 'HostileOther:{x}', 'HostileDoc:{x}:tags', ':',
+  '',
+  ' ',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '{',
+  '}',
+  '{x}',
+  '}{',
+  '*',
+  '?',
+  '[',
+  ']',
+  '[a-z]',
+  '\\',
+  '"',
+  "'",
+  '\n',
+  '\r\n',
+  '\t',
+  '\u0000',
+  '\0rapyer:removed\0',
+  'RAPYER_KEY_ERROR x',
+  'null',
+  'true',
+  '1',
+  '-0',
+  'NaN',
+  '1e400',
+  '😀',
+  'é',
+  '\uD800',
+  '\uDFFF',
+  'a\uD800b',
+  '\uDC00\uD800',
+  '\uFFFF',
+  '\uFEFF',
+  'HostileOther:{x}',
+  'HostileDoc:{x}:tags',
+  ':',
 ];
 
 /** Any string, biased to the special ones and to surrogate halves. */
@@ -20,17 +59,62 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('\uD800', '\uDBFF', '\uDC00', '\uDFFF', 'a', '{', '*', '"'), maxLength: 6 }) },
 );
 
-class Custom { a = 1; }
+class Custom {
+  a = 1;
+}
 
 /** Values of the wrong type, or of the right type but out of range. */
 const odd: unknown[] = [
-  undefined, null, true, false, 0, -0, 1, 1.5, -1, NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 53), 2 ** 60, 1e300,
+  undefined,
+  null,
+  true,
+  false,
+  0,
+  -0,
+  1,
+  1.5,
+  -1,
+  NaN,
+  Infinity,
+  -Infinity,
+  2 ** 53,
+  -(2 ** 53),
+  2 ** 60,
+  1e300,
+  Number.MIN_VALUE,
+  10n,
+  [],
+  [1],
+  [undefined],
   // biome-ignore lint/suspicious/noSparseArray: a hole is one of the hostile values
-  Number.MIN_VALUE, 10n, [], [1], [undefined], [, 1], {}, { a: 1 }, { a: undefined }, new Date(0), new Date(NaN),
-  new Date(8.64e15), new Date(-8.64e15), new Uint8Array([1, 2, 255]), new Uint8Array(new ArrayBuffer(8), 3, 2),
-  Buffer.from('ab'), new Uint16Array([1]), new Map([['a', 1]]), new Set(['a']), () => 1, Symbol('s'),
-  Object.create(null), /re/, new Error('x'), { toJSON: () => 'x' }, new Custom(), JSON.parse('{"__proto__": {"polluted": 1}}'),
-  Object.assign(Object.create(null), { k: 1 }), { [Symbol('k')]: 1 }, new String('boxed'), new Number(1), 'x', 'y',
+  [, 1],
+  {},
+  { a: 1 },
+  { a: undefined },
+  new Date(0),
+  new Date(NaN),
+  new Date(8.64e15),
+  new Date(-8.64e15),
+  new Uint8Array([1, 2, 255]),
+  new Uint8Array(new ArrayBuffer(8), 3, 2),
+  Buffer.from('ab'),
+  new Uint16Array([1]),
+  new Map([['a', 1]]),
+  new Set(['a']),
+  () => 1,
+  Symbol('s'),
+  Object.create(null),
+  /re/,
+  new Error('x'),
+  { toJSON: () => 'x' },
+  new Custom(),
+  JSON.parse('{"__proto__": {"polluted": 1}}'),
+  Object.assign(Object.create(null), { k: 1 }),
+  { [Symbol('k')]: 1 },
+  new String('boxed'),
+  new Number(1),
+  'x',
+  'y',
 ];
 
 /** Anything: odd values, hostile strings, numbers, dates, bytes and arbitrary structures. */
@@ -43,8 +127,18 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.anything({
-      key: hostileString, maxDepth: 3, withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true,
-      withNullPrototype: true, withObjectString: true, withSparseArray: true, withTypedArray: true, withUnicodeString: true,
+      key: hostileString,
+      maxDepth: 3,
+      withBigInt: true,
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withSparseArray: true,
+      withTypedArray: true,
+      withUnicodeString: true,
     }),
   },
 );
@@ -60,8 +154,11 @@ export function isExactJson(v: unknown, depth = 0): boolean {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
   if (Array.isArray(v)) {
-    return Object.getPrototypeOf(v) === Array.prototype && Reflect.ownKeys(v).length === v.length + 1 // + 'length'
-      && v.every((x) => isExactJson(x, depth + 1));
+    return (
+      Object.getPrototypeOf(v) === Array.prototype &&
+      Reflect.ownKeys(v).length === v.length + 1 && // + 'length'
+      v.every((x) => isExactJson(x, depth + 1))
+    );
   }
   if (typeof v !== 'object') return false;
   const proto = Object.getPrototypeOf(v);

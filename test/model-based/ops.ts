@@ -80,22 +80,40 @@ export type Op =
 /** A compact rendering for counter-examples: `tags.ainsert(-1,"a")`. */
 export function showOp(op: Op): string {
   const args = (o: object, skip: string[]) =>
-    Object.entries(o).filter(([k]) => !skip.includes(k)).map(([, v]) => JSON.stringify(v)).join(',');
+    Object.entries(o)
+      .filter(([k]) => !skip.includes(k))
+      .map(([, v]) => JSON.stringify(v))
+      .join(',');
   switch (op.k) {
-    case 'list': return `${op.path}.${op.op.m}(${args(op.op, ['m'])})`;
-    case 'dict': return `attrs.${op.op.m}(${args(op.op, ['m'])})`;
-    case 'set': return `seen.${op.op.m}(${args(op.op, ['m'])})`;
-    case 'pq': return `jobs.${op.op.m}(${args(op.op, ['m'])})`;
-    case 'intOp': return `count.i${op.op}(${op.n})`;
-    case 'floatOp': return `score.i${op.op}(${op.n})`;
-    case 'strAdd': return `${op.field}.iadd(${JSON.stringify(op.text)})`;
-    case 'strMul': return `label.imul(${op.n})`;
-    case 'assign': return `${op.field === 'city' ? 'address.city' : op.field}.value=${JSON.stringify(op.value)}`;
-    case 'incr': return `${op.field}.aincrease(${op.by})`;
-    case 'fieldLoad': return `${op.path}.aload()`;
-    case 'fieldSave': return `${op.path}.asave()`;
-    case 'update': return `aupdate(${JSON.stringify(op.partial)})`;
-    case 'setTtl': return `asetTtl(${op.seconds})`;
-    default: return `a${op.k}()`;
+    case 'list':
+      return `${op.path}.${op.op.m}(${args(op.op, ['m'])})`;
+    case 'dict':
+      return `attrs.${op.op.m}(${args(op.op, ['m'])})`;
+    case 'set':
+      return `seen.${op.op.m}(${args(op.op, ['m'])})`;
+    case 'pq':
+      return `jobs.${op.op.m}(${args(op.op, ['m'])})`;
+    case 'intOp':
+      return `count.i${op.op}(${op.n})`;
+    case 'floatOp':
+      return `score.i${op.op}(${op.n})`;
+    case 'strAdd':
+      return `${op.field}.iadd(${JSON.stringify(op.text)})`;
+    case 'strMul':
+      return `label.imul(${op.n})`;
+    case 'assign':
+      return `${op.field === 'city' ? 'address.city' : op.field}.value=${JSON.stringify(op.value)}`;
+    case 'incr':
+      return `${op.field}.aincrease(${op.by})`;
+    case 'fieldLoad':
+      return `${op.path}.aload()`;
+    case 'fieldSave':
+      return `${op.path}.asave()`;
+    case 'update':
+      return `aupdate(${JSON.stringify(op.partial)})`;
+    case 'setTtl':
+      return `asetTtl(${op.seconds})`;
+    default:
+      return `a${op.k}()`;
   }
 }

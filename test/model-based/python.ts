@@ -7,7 +7,10 @@
 
 /** An error the reference expects, named by the library's error class. */
 export class RefError extends Error {
-  constructor(readonly kind: string, detail = '') {
+  constructor(
+    readonly kind: string,
+    detail = '',
+  ) {
     super(`${kind}${detail ? `: ${detail}` : ''}`);
   }
 }
@@ -19,7 +22,7 @@ const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 function bigFloorDiv(a: bigint, b: bigint): bigint {
   const q = a / b; // truncates
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 /** Python's int op on safe integers; the result must be a safe integer (OverflowError). */
@@ -28,9 +31,15 @@ export function pyInt(a: number, op: IntOp, b: number): number {
   const y = BigInt(b);
   let r: bigint;
   switch (op) {
-    case 'add': r = x + y; break;
-    case 'sub': r = x - y; break;
-    case 'mul': r = x * y; break;
+    case 'add':
+      r = x + y;
+      break;
+    case 'sub':
+      r = x - y;
+      break;
+    case 'mul':
+      r = x * y;
+      break;
     case 'floordiv':
     case 'mod':
       if (y === 0n) throw new RefError('ZeroDivisionError');
@@ -52,10 +61,18 @@ export function pyInt(a: number, op: IntOp, b: number): number {
 export function pyFloat(a: number, op: FloatOp, b: number): number {
   let r: number;
   switch (op) {
-    case 'add': r = a + b; break;
-    case 'sub': r = a - b; break;
-    case 'mul': r = a * b; break;
-    case 'pow': r = a ** b; break;
+    case 'add':
+      r = a + b;
+      break;
+    case 'sub':
+      r = a - b;
+      break;
+    case 'mul':
+      r = a * b;
+      break;
+    case 'pow':
+      r = a ** b;
+      break;
     case 'truediv':
       if (b === 0) throw new RefError('ZeroDivisionError');
       r = a / b;
@@ -77,7 +94,7 @@ function floatDivmod(vx: number, wx: number): [number, number] {
   let mod = vx % wx; // C fmod
   let div = (vx - mod) / wx;
   if (mod !== 0) {
-    if ((wx < 0) !== (mod < 0)) {
+    if (wx < 0 !== mod < 0) {
       mod += wx;
       div -= 1;
     }

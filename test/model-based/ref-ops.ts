@@ -10,13 +10,28 @@ import { checkDictKeys, pqItems, pqRead, refDict, refList, refPq, refSet } from 
 import { MAIN, comparable, num, type PartialInput, type Pk, type Stored, type Values } from './schema.js';
 import type { FieldPath, Op } from './ops.js';
 
-const R = 1, F = 2, C = 4, U = 8, A = 16, D = 32, AR = 128;
+const R = 1,
+  F = 2,
+  C = 4,
+  U = 8,
+  A = 16,
+  D = 32,
+  AR = 128;
 
 type VField = keyof Values;
 
 const FIELDS_OF: Record<FieldPath, VField[]> = {
-  count: ['count'], score: ['score'], label: ['label'], note: ['note'], tags: ['tags'], attrs: ['attrs'],
-  seen: ['seen'], jobs: [], address: ['city', 'addrTags'], 'address.city': ['city'], 'address.tags': ['addrTags'],
+  count: ['count'],
+  score: ['score'],
+  label: ['label'],
+  note: ['note'],
+  tags: ['tags'],
+  attrs: ['attrs'],
+  seen: ['seen'],
+  jobs: [],
+  address: ['city', 'addrTags'],
+  'address.city': ['city'],
+  'address.tags': ['addrTags'],
 };
 
 const KEY_OF_FIELD: Partial<Record<VField, number>> = { tags: 1, attrs: 2, seen: 3, addrTags: 5 };
@@ -43,7 +58,10 @@ function writeFields(ref: Ref, pk: Pk, fields: VField[], from: Values, groups = 
       const k = KEY_OF_FIELD[f];
       if (k !== undefined) c.rewritten(k);
     }
-    if (!c.refresh() && main > 0) c.slot.ttl.forEach((t, i) => { if (i > 0 && t === -1) c.slot.ttl[i] = main; });
+    if (!c.refresh() && main > 0)
+      c.slot.ttl.forEach((t, i) => {
+        if (i > 0 && t === -1) c.slot.ttl[i] = main;
+      });
   });
 }
 
@@ -57,7 +75,10 @@ export function refSave(ref: Ref, pk: Pk, groups = C | U): void {
     const before = c.slot.ttl[MAIN] ?? -2;
     c.slot.stored = { ...payload, jobs: c.slot.stored?.jobs ?? new Map() };
     for (const k of [1, 2, 3, 5]) c.rewritten(k);
-    if (!c.refresh(created) && before > 0) c.slot.ttl.forEach((t, i) => { if (t !== undefined) c.slot.ttl[i] = before; });
+    if (!c.refresh(created) && before > 0)
+      c.slot.ttl.forEach((t, i) => {
+        if (t !== undefined) c.slot.ttl[i] = before;
+      });
   });
 }
 
@@ -75,44 +96,71 @@ function loadFields(ref: Ref, pk: Pk, fields: VField[], groups = R): void {
 
 export function fieldResult(v: Values, path: FieldPath, s?: Stored): unknown {
   switch (path) {
-    case 'attrs': return [...v.attrs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    case 'seen': return [...v.seen].sort();
-    case 'score': return num(v.score);
-    case 'address': return undefined;
-    case 'address.city': return v.city;
-    case 'address.tags': return [...v.addrTags];
-    case 'jobs': return pqItems(s!).map(([value, p]) => [value, num(p)]);
-    case 'tags': return [...v.tags];
-    default: return v[path];
+    case 'attrs':
+      return [...v.attrs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    case 'seen':
+      return [...v.seen].sort();
+    case 'score':
+      return num(v.score);
+    case 'address':
+      return undefined;
+    case 'address.city':
+      return v.city;
+    case 'address.tags':
+      return [...v.addrTags];
+    case 'jobs':
+      return pqItems(s!).map(([value, p]) => [value, num(p)]);
+    case 'tags':
+      return [...v.tags];
+    default:
+      return v[path];
   }
 }
 
 export function applyRef(ref: Ref, pk: Pk, op: Op): unknown {
   const local = ref.localOf(pk);
   switch (op.k) {
-    case 'save': refSave(ref, pk); return undefined;
-    case 'load': loadFields(ref, pk, Object.keys(local) as VField[]); return undefined;
-    case 'update': return refUpdate(ref, pk, op.partial);
+    case 'save':
+      refSave(ref, pk);
+      return undefined;
+    case 'load':
+      loadFields(ref, pk, Object.keys(local) as VField[]);
+      return undefined;
+    case 'update':
+      return refUpdate(ref, pk, op.partial);
     case 'setTtl':
       ref.script(pk, U, true, (c) => {
         void c.s;
-        c.slot.ttl.forEach((t, i) => { if (t !== undefined) c.slot.ttl[i] = op.seconds === null ? -1 : Math.round(op.seconds * 1000); });
+        c.slot.ttl.forEach((t, i) => {
+          if (t !== undefined) c.slot.ttl[i] = op.seconds === null ? -1 : Math.round(op.seconds * 1000);
+        });
       });
       return undefined;
     case 'delete': {
-      const r = ref.script(pk, D, true, (c) => { const had = c.slot.stored !== null; c.slot.stored = null; return had; });
+      const r = ref.script(pk, D, true, (c) => {
+        const had = c.slot.stored !== null;
+        c.slot.stored = null;
+        return had;
+      });
       return r === QUEUED ? true : r;
     }
-    case 'incr': return refIncr(ref, pk, op.field, op.by);
+    case 'incr':
+      return refIncr(ref, pk, op.field, op.by);
     case 'intOp': {
       local.count = pyInt(local.count, op.op, op.n);
-      ref.queueOnly(pk, U | AR, (c) => { c.s.count = pyInt(c.s.count, op.op, op.n); c.refresh(); });
+      ref.queueOnly(pk, U | AR, (c) => {
+        c.s.count = pyInt(c.s.count, op.op, op.n);
+        c.refresh();
+      });
       return undefined;
     }
     case 'floatOp': {
       if (op.op === 'pow') ref.fuzzy.add(pk);
       local.score = pyFloat(local.score, op.op, op.n);
-      ref.queueOnly(pk, U | AR, (c) => { c.s.score = pyFloat(c.s.score, op.op, op.n); c.refresh(); });
+      ref.queueOnly(pk, U | AR, (c) => {
+        c.s.score = pyFloat(c.s.score, op.op, op.n);
+        c.refresh();
+      });
       return undefined;
     }
     case 'strAdd': {
@@ -129,7 +177,10 @@ export function applyRef(ref: Ref, pk: Pk, op: Op): unknown {
     }
     case 'strMul':
       local.label = local.label.repeat(op.n);
-      ref.queueOnly(pk, U, (c) => { c.s.label = c.s.label.repeat(op.n); c.refresh(); });
+      ref.queueOnly(pk, U, (c) => {
+        c.s.label = c.s.label.repeat(op.n);
+        c.refresh();
+      });
       return undefined;
     case 'assign': {
       const f = op.field;
@@ -142,11 +193,17 @@ export function applyRef(ref: Ref, pk: Pk, op: Op): unknown {
       loadFields(ref, pk, FIELDS_OF[op.path]);
       return fieldResult(local, op.path);
     }
-    case 'fieldSave': writeFields(ref, pk, FIELDS_OF[op.path], local); return undefined;
-    case 'list': return refList(ref, pk, op.path, op.op);
-    case 'dict': return refDict(ref, pk, op.op);
-    case 'set': return refSet(ref, pk, op.op);
-    case 'pq': return refPq(ref, pk, op.op);
+    case 'fieldSave':
+      writeFields(ref, pk, FIELDS_OF[op.path], local);
+      return undefined;
+    case 'list':
+      return refList(ref, pk, op.path, op.op);
+    case 'dict':
+      return refDict(ref, pk, op.op);
+    case 'set':
+      return refSet(ref, pk, op.op);
+    case 'pq':
+      return refPq(ref, pk, op.op);
   }
 }
 
@@ -154,7 +211,10 @@ function refUpdate(ref: Ref, pk: Pk, p: PartialInput): undefined {
   checkDictKeys(Object.keys(p.attrs ?? {}));
   const given = { ...ref.localOf(pk) } as Values;
   const fields: VField[] = [];
-  const set = <K extends VField>(f: K, v: Values[K]) => { given[f] = v; fields.push(f); };
+  const set = <K extends VField>(f: K, v: Values[K]) => {
+    given[f] = v;
+    fields.push(f);
+  };
   if (p.count !== undefined) set('count', p.count);
   if (p.score !== undefined) set('score', p.score);
   if (p.label !== undefined) set('label', p.label);
@@ -162,7 +222,10 @@ function refUpdate(ref: Ref, pk: Pk, p: PartialInput): undefined {
   if (p.tags !== undefined) set('tags', [...p.tags]);
   if (p.attrs !== undefined) set('attrs', new Map(Object.entries(p.attrs)));
   if (p.seen !== undefined) set('seen', new Set(p.seen));
-  if (p.address !== undefined) { set('city', p.address.city); set('addrTags', [...(p.address.tags ?? [])]); }
+  if (p.address !== undefined) {
+    set('city', p.address.city);
+    set('addrTags', [...(p.address.tags ?? [])]);
+  }
   writeFields(ref, pk, fields, given);
   const local = ref.localOf(pk);
   for (const f of fields) copyField(local, given, f);
@@ -185,12 +248,19 @@ function refIncr(ref: Ref, pk: Pk, field: 'count' | 'score', by: number): number
 
 /** Class-level reads of the commands (not inside pipelines). */
 export function refGet(ref: Ref, pk: Pk): void {
-  ref.script(pk, R | F, false, (c) => { void c.s; c.refresh(); });
+  ref.script(pk, R | F, false, (c) => {
+    void c.s;
+    c.refresh();
+  });
   ref.local[pk] = ref.loadedValues(pk);
 }
 
 export function refExists(ref: Ref, pk: Pk): boolean {
-  return ref.script(pk, R, false, (c) => { if (!c.slot.stored) return false; c.refresh(); return true; }) as boolean;
+  return ref.script(pk, R, false, (c) => {
+    if (!c.slot.stored) return false;
+    c.refresh();
+    return true;
+  }) as boolean;
 }
 
 /** `afind(...pks, { skipMissing })`: every model is loaded (and refreshed) before a missing one throws. */
@@ -198,7 +268,9 @@ export function refFind(ref: Ref, pks: Pk[], skipMissing: boolean): Record<strin
   const found: Record<string, unknown>[] = [];
   let missing = false;
   for (const pk of pks) {
-    ref.script(pk, R | F, false, (c) => { if (c.slot.stored) c.refresh(); });
+    ref.script(pk, R | F, false, (c) => {
+      if (c.slot.stored) c.refresh();
+    });
     const v = ref.loadedValues(pk);
     if (v) found.push(comparable(v));
     else missing = true;

@@ -29,7 +29,13 @@ export class ScriptCtx {
   /** Inside a pipeline batch: the fields the script reads or writes (what the batch reads back). */
   touched: Set<string> | null = null;
 
-  constructor(readonly slot: Slot, readonly groups: number, readonly mask: number, readonly ttlMs: number | null, readonly key: string) {}
+  constructor(
+    readonly slot: Slot,
+    readonly groups: number,
+    readonly mask: number,
+    readonly ttlMs: number | null,
+    readonly key: string,
+  ) {}
 
   /** The stored model; KeyNotFound (nothing written) when it is not stored. */
   get s(): Stored {
@@ -37,8 +43,14 @@ export class ScriptCtx {
     const touched = this.touched;
     if (!touched) return this.slot.stored;
     return new Proxy(this.slot.stored, {
-      get: (t, p, r) => { touched.add(String(p)); return Reflect.get(t, p, r); },
-      set: (t, p, v, r) => { touched.add(String(p)); return Reflect.set(t, p, v, r); },
+      get: (t, p, r) => {
+        touched.add(String(p));
+        return Reflect.get(t, p, r);
+      },
+      set: (t, p, v, r) => {
+        touched.add(String(p));
+        return Reflect.set(t, p, v, r);
+      },
     });
   }
 
@@ -61,7 +73,9 @@ export class ScriptCtx {
     this.sync();
     const ttl = this.ttlMs;
     if (ttl === null || (!created && (this.groups & this.mask) === 0)) return false;
-    this.slot.ttl.forEach((t, i) => { if (t !== undefined) this.slot.ttl[i] = ttl; });
+    this.slot.ttl.forEach((t, i) => {
+      if (t !== undefined) this.slot.ttl[i] = ttl;
+    });
     return true;
   }
 
@@ -76,12 +90,18 @@ export class ScriptCtx {
 export function keyExists(s: Stored | null, i: number): boolean {
   if (!s) return false;
   switch (KEY_PATHS[i]) {
-    case '': return true;
-    case 'tags': return s.tags.length > 0;
-    case 'attrs': return s.attrs.size > 0;
-    case 'seen': return s.seen.size > 0;
-    case 'jobs': return s.jobs.size > 0;
-    default: return s.addrTags.length > 0;
+    case '':
+      return true;
+    case 'tags':
+      return s.tags.length > 0;
+    case 'attrs':
+      return s.attrs.size > 0;
+    case 'seen':
+      return s.seen.size > 0;
+    case 'jobs':
+      return s.jobs.size > 0;
+    default:
+      return s.addrTags.length > 0;
   }
 }
 
@@ -117,7 +137,11 @@ export class Ref {
    * @param wholePipeline on one server a pipeline is one script, all or nothing across every
    * model in it; on a Cluster one script per slot (here: per model), each all or nothing.
    */
-  constructor(public mask: number, readonly ttlMs: number | null, readonly wholePipeline = true) {}
+  constructor(
+    public mask: number,
+    readonly ttlMs: number | null,
+    readonly wholePipeline = true,
+  ) {}
 
   get inPipeline(): boolean {
     return this.#queue !== null;
@@ -182,7 +206,10 @@ export class Ref {
         for (const q of queue) if (pks.includes(q.pk)) q.run();
         this.readBack(queue.filter((q) => pks.includes(q.pk)));
       } catch (e) {
-        pks.forEach((pk, i) => { this.slots[pk].stored = snapshots[i]!.stored; this.slots[pk].ttl = snapshots[i]!.ttl; });
+        pks.forEach((pk, i) => {
+          this.slots[pk].stored = snapshots[i]!.stored;
+          this.slots[pk].ttl = snapshots[i]!.ttl;
+        });
         errors.push(e);
         failed.push(...pks);
       }
@@ -190,7 +217,9 @@ export class Ref {
     if (errors.length === 0) return;
     // The models of a failed batch are reloaded; those of a batch that applied were read back.
     for (const pk of order.filter((p) => failed.includes(p))) {
-      this.script(pk, 1, false, (c) => { if (c.slot.stored) c.refresh(); });
+      this.script(pk, 1, false, (c) => {
+        if (c.slot.stored) c.refresh();
+      });
       const loaded = this.loadedValues(pk);
       if (loaded) this.local[pk] = loaded;
     }
@@ -227,11 +256,15 @@ export class Ref {
 
   /** The reads the test makes after each step (aget: READ|FETCH) refresh like any read. */
   afterGet(pk: Pk): void {
-    this.script(pk, 1 | 2, false, (c) => { if (c.slot.stored) c.refresh(); });
+    this.script(pk, 1 | 2, false, (c) => {
+      if (c.slot.stored) c.refresh();
+    });
   }
 
   /** Main keys of the stored models, sorted. */
   storedKeys(): string[] {
-    return PKS.filter((pk) => this.slots[pk].stored).map((pk) => `MbtSession:{${pk}}`).sort();
+    return PKS.filter((pk) => this.slots[pk].stored)
+      .map((pk) => `MbtSession:{${pk}}`)
+      .sort();
   }
 }

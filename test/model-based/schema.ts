@@ -9,18 +9,22 @@ export const MbtAddress = defineModel('MbtAddress', {
   tags: field.list(field.str()),
 });
 
-export class MbtSession extends defineModel('MbtSession', {
-  id: field.str({ key: true }),
-  count: field.int({ default: 0 }),
-  score: field.float({ default: 0 }),
-  label: field.str({ default: '' }),
-  note: field.str({ optional: true }),
-  tags: field.list(field.str()),
-  attrs: field.dict(field.int()),
-  seen: field.set(field.str()),
-  jobs: field.priorityQueue(field.str()),
-  address: field.model(MbtAddress),
-}, { ttl: 1000, refreshTtl: true }) {}
+export class MbtSession extends defineModel(
+  'MbtSession',
+  {
+    id: field.str({ key: true }),
+    count: field.int({ default: 0 }),
+    score: field.float({ default: 0 }),
+    label: field.str({ default: '' }),
+    note: field.str({ optional: true }),
+    tags: field.list(field.str()),
+    attrs: field.dict(field.int()),
+    seen: field.set(field.str()),
+    jobs: field.priorityQueue(field.str()),
+    address: field.model(MbtAddress),
+  },
+  { ttl: 1000, refreshTtl: true },
+) {}
 
 export type Session = InstanceType<typeof MbtSession>;
 
@@ -36,7 +40,11 @@ export const KEY_PATHS = ['', 'tags', 'attrs', 'seen', 'jobs', 'address.tags'] a
 export type KeyIndex = 0 | 1 | 2 | 3 | 4 | 5;
 export const MAIN = 0;
 export const KEY_OF_PATH: Record<ListPath | 'attrs' | 'seen' | 'jobs', KeyIndex> = {
-  tags: 1, attrs: 2, seen: 3, jobs: 4, 'address.tags': 5,
+  tags: 1,
+  attrs: 2,
+  seen: 3,
+  jobs: 4,
+  'address.tags': 5,
 };
 
 export function keyName(pk: Pk, i: number): string {
@@ -66,8 +74,15 @@ export interface Stored extends Values {
 
 export function cloneValues(v: Values): Values {
   return {
-    count: v.count, score: v.score, label: v.label, note: v.note, city: v.city,
-    tags: [...v.tags], attrs: new Map(v.attrs), seen: new Set(v.seen), addrTags: [...v.addrTags],
+    count: v.count,
+    score: v.score,
+    label: v.label,
+    note: v.note,
+    city: v.city,
+    tags: [...v.tags],
+    attrs: new Map(v.attrs),
+    seen: new Set(v.seen),
+    addrTags: [...v.addrTags],
   };
 }
 
@@ -93,18 +108,30 @@ export const num = (x: number): number => (x === 0 ? 0 : x);
 /** The comparable form of a model's values (sets sorted, dicts as sorted pairs). */
 export function comparable(v: Values): Record<string, unknown> {
   return {
-    count: v.count, score: num(v.score), label: v.label, note: v.note, tags: v.tags,
+    count: v.count,
+    score: num(v.score),
+    label: v.label,
+    note: v.note,
+    tags: v.tags,
     attrs: [...v.attrs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    seen: [...v.seen].sort(), city: v.city, addrTags: v.addrTags,
+    seen: [...v.seen].sort(),
+    city: v.city,
+    addrTags: v.addrTags,
   };
 }
 
 /** The reference's values of a real instance (its local copy). */
 export function valuesOf(s: Session): Values {
   return {
-    count: s.count.value, score: s.score.value, label: s.label.value, note: s.note.value,
-    tags: [...s.tags], attrs: new Map(s.attrs), seen: new Set(s.seen),
-    city: s.address.city.value, addrTags: [...s.address.tags],
+    count: s.count.value,
+    score: s.score.value,
+    label: s.label.value,
+    note: s.note.value,
+    tags: [...s.tags],
+    attrs: new Map(s.attrs),
+    seen: new Set(s.seen),
+    city: s.address.city.value,
+    addrTags: [...s.address.tags],
   };
 }
 

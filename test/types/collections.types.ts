@@ -3,11 +3,9 @@
  * run. Positive assertions first, then misuses marked `// @ts-expect-error` (tsc fails when a
  * misuse stops being an error).
  */
-import {
-  defineModel, field, type RedisList, type RedisDict, type RedisSet, type RedisPriorityQueue, type PriorityItem,
-} from '../../src/index.js';
+import { defineModel, field, type RedisList, type RedisDict, type RedisSet, type RedisPriorityQueue, type PriorityItem } from '../../src/index.js';
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type IsAny<T> = 0 extends 1 & T ? true : false;
 function assertType<T extends true>(_proof?: T): void {}
 
@@ -42,8 +40,8 @@ export async function positives(): Promise<void> {
   assertType<Equal<typeof s.maybe, RedisList<string | null>>>();
   assertType<Equal<typeof s.address.tags, RedisList<string>>>();
   assertType<Equal<ReturnType<typeof s.attrs.get>, number | undefined>>();
-  assertType<Equal<typeof s.tags[0], string>>();
-  assertType<IsAny<typeof s.tags[0]> extends false ? true : false>();
+  assertType<Equal<(typeof s.tags)[0], string>>();
+  assertType<IsAny<(typeof s.tags)[0]> extends false ? true : false>();
 
   assertType<Equal<Awaited<ReturnType<typeof s.tags.apop>>, string | null>>();
   assertType<Equal<Awaited<ReturnType<typeof s.tags.aload>>, string[]>>();

@@ -6,7 +6,7 @@
 import * as rapyer from '../../src/index.js';
 import { defineModel, field, type GetOrCreateResult, type IncreaseOptions } from '../../src/index.js';
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type IsAny<T> = 0 extends 1 & T ? true : false;
 function assertType<T extends true>(_proof?: T): void {}
 

@@ -5,11 +5,19 @@
  */
 import { ActionGroup } from '../../src/actions.js';
 import {
-  defineModel, field, type RedisInt, type RedisStr, type RedisFloat, type RedisBytes, type RedisDatetime, type RedisEnum, type JsonValue,
+  defineModel,
+  field,
+  type RedisInt,
+  type RedisStr,
+  type RedisFloat,
+  type RedisBytes,
+  type RedisDatetime,
+  type RedisEnum,
+  type JsonValue,
 } from '../../src/index.js';
 
 /** true when A and B are the same type (not merely assignable). */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type IsAny<T> = 0 extends 1 & T ? true : false;
 function assertType<T extends true>(_proof?: T): void {}
 
@@ -18,17 +26,21 @@ const TypesAddress = defineModel('TypesAddress', {
   zip: field.str({ optional: true }),
 });
 
-class TypesSession extends defineModel('TypesSession', {
-  userId: field.str({ key: true }),
-  visits: field.int({ default: 0 }),
-  score: field.float({ default: 0 }),
-  active: field.bool({ default: true }),
-  avatar: field.bytes({ optional: true }),
-  lastSeen: field.datetime({ optional: true }),
-  extra: field.json({ optional: true }),
-  color: field.enum(['red', 'blue'] as const, { default: 'red' }),
-  address: field.model(TypesAddress),
-}, { ttl: 1800, refreshTtl: ActionGroup.UPDATE | ActionGroup.APPEND }) {
+class TypesSession extends defineModel(
+  'TypesSession',
+  {
+    userId: field.str({ key: true }),
+    visits: field.int({ default: 0 }),
+    score: field.float({ default: 0 }),
+    active: field.bool({ default: true }),
+    avatar: field.bytes({ optional: true }),
+    lastSeen: field.datetime({ optional: true }),
+    extra: field.json({ optional: true }),
+    color: field.enum(['red', 'blue'] as const, { default: 'red' }),
+    address: field.model(TypesAddress),
+  },
+  { ttl: 1800, refreshTtl: ActionGroup.UPDATE | ActionGroup.APPEND },
+) {
   label(): string {
     return `${this.userId.value}:${this.visits.value}`;
   }
@@ -96,8 +108,15 @@ export async function positives(): Promise<void> {
   // constructors with every optional field left out, or given
   void new TypesAddress({ city: 'x', zip: null });
   void new TypesSession({
-    userId: 'u2', visits: 1, score: 1.5, active: false, avatar: new Uint8Array(), lastSeen: new Date(),
-    extra: { a: [1, 'b', null] }, color: 'blue', address: { city: 'y', zip: '75001' },
+    userId: 'u2',
+    visits: 1,
+    score: 1.5,
+    active: false,
+    avatar: new Uint8Array(),
+    lastSeen: new Date(),
+    extra: { a: [1, 'b', null] },
+    color: 'blue',
+    address: { city: 'y', zip: '75001' },
   });
 }
 
