@@ -5,7 +5,7 @@ ARGV[4]      the index in KEYS of the set's key                  (includes/colle
 ARGV[5..]    the encoded members (none: nothing is written)
 Reply        the number of members that were new
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       RedisSet.aadd, RedisSet.aaddMany, RedisSet.add: UPDATE|APPEND
+Groups       RedisSet.aadd, RedisSet.aaddMany, RedisSet.add, RedisSet.update: UPDATE|APPEND
 TTL          rule 1; else rule 4 when the write (re)created the set's key
 ]]
 --@include ttl

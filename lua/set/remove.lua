@@ -6,7 +6,7 @@ ARGV[4]      the index in KEYS of the set's key                  (includes/colle
 ARGV[5..]    the encoded members
 Reply        the number of members removed
 Errors       KEY_NOT_FOUND when the model is not stored (nothing is written)
-Groups       RedisSet.aremove, RedisSet.delete: UPDATE|ERASE
+Groups       RedisSet.aremove, RedisSet.delete, RedisSet.adiscard: UPDATE|ERASE
 TTL          rule 1
 ]]
 --@include ttl

@@ -127,6 +127,16 @@ export class RedisSet<T> extends Set<T> {
     return removed;
   }
 
+  /**
+   * Removes a member from Redis (UPDATE|ERASE) and locally, with no error when it is absent
+   * (Python's `discard`). It answers nothing, so inside a pipeline it queues.
+   */
+  async adiscard(item: T): Promise<void> {
+    const code = this.#c.encodeItem(0, this.#c.checkItem(0, item));
+    await this.#c.run('RedisSet.adiscard', [code]);
+    this.#drop(code);
+  }
+
   /** Removes and returns a random member from Redis (READ|UPDATE|ERASE); null when it is empty. */
   async apop(): Promise<T | null> {
     const raw = (await this.#c.run('RedisSet.apop', [])) as string | null;
@@ -185,6 +195,21 @@ export class RedisSet<T> extends Set<T> {
     if (code === null) return false;
     this.#c.queue('RedisSet.delete', [code]);
     return this.#drop(code);
+  }
+
+  /** Python's `discard`: removes a member from the local copy, no error when absent (queued inside a pipeline). */
+  discard(item: T): void {
+    this.delete(item);
+  }
+
+  /** Python's `update(iterable)`: adds every member, each checked, to the local copy (queued inside a pipeline). */
+  update(items: Iterable<T>): void {
+    const xs = this.#c.spec.listItems(this.#c.where, [...items]) as T[];
+    const codes = xs.map((x, i) => this.#c.encodeItem(i, x));
+    xs.forEach((x, i) => {
+      this.#put(codes[i]!, x);
+    });
+    if (codes.length > 0) this.#c.queue('RedisSet.update', codes);
   }
 
   override has(item: T): boolean {

@@ -115,6 +115,8 @@ const TABLE = {
   'RedisSet.acontains': op('set/contains', READ, { decode: asFlag }),
   'RedisSet.asize': op('set/size', READ, { decode: asNumber }),
   'RedisSet.amembers': op('set/members', READ),
+  'RedisSet.adiscard': op('set/remove', UPDATE | ERASE),
+  'RedisSet.update': op('set/add', UPDATE | APPEND),
   // Set algebra with other sets of the same hash slot. The stored forms answer the stored set,
   // so they run at once inside a pipeline too.
   'RedisSet.aunion': op('set/algebra', READ),

@@ -70,6 +70,8 @@ const setOp: fc.Arbitrary<SetOp> = fc.oneof(
   fc.record({ m: fc.constantFrom('aadd' as const, 'aremove' as const, 'acontains' as const, 'add' as const, 'delete' as const), x: member }),
   fc.record({ m: fc.constantFrom('apop' as const, 'aclear' as const, 'asize' as const, 'clear' as const, 'amembers' as const) }),
   fc.record({ m: fc.constant('aaddMany' as const), xs: fc.array(member, { maxLength: 3 }) }),
+  fc.record({ m: fc.constantFrom('adiscard' as const, 'discard' as const), x: member }),
+  fc.record({ m: fc.constant('update' as const), xs: fc.array(member, { maxLength: 3 }) }),
   fc.record({
     m: fc.constantFrom(
       'aunion' as const,

@@ -42,6 +42,9 @@ export type SetOp =
   | { m: 'clear' }
   | { m: 'amembers' }
   | { m: 'aaddMany'; xs: string[] }
+  | { m: 'adiscard'; x: string }
+  | { m: 'discard'; x: string }
+  | { m: 'update'; xs: string[] }
   /** Set algebra of the set with itself (another model's set may be in another Cluster slot). */
   | { m: 'aunion' | 'aintersect' | 'adifference' | 'aunionUpdate' | 'aintersectUpdate' | 'adifferenceUpdate' };
 

@@ -214,6 +214,15 @@ async function setOp(h: Session, op: SetOp, popped: (string | null)[]): Promise<
     case 'clear':
       s.clear();
       return undefined;
+    case 'adiscard':
+      await s.adiscard(op.x);
+      return undefined;
+    case 'discard':
+      s.discard(op.x);
+      return undefined;
+    case 'update':
+      s.update(op.xs);
+      return undefined;
     case 'amembers':
       return s.amembers();
     case 'aaddMany':

@@ -297,6 +297,22 @@ export function refSet(ref: Ref, pk: Pk, op: SetOp): unknown {
         c.refresh();
         return n;
       });
+    case 'adiscard':
+      ref.script(pk, U | E, true, remove(op.x));
+      local.delete(op.x);
+      return undefined;
+    case 'discard':
+      ref.queueOnly(pk, U | E, remove(op.x));
+      local.delete(op.x);
+      return undefined;
+    case 'update': // nothing to add: nothing is queued
+      for (const x of op.xs) local.add(x);
+      if (op.xs.length > 0)
+        ref.queueOnly(pk, U | A, (c) => {
+          for (const x of op.xs) c.s.seen.add(x);
+          c.afterWrite(3);
+        });
+      return undefined;
     case 'amembers': {
       const r = ref.script(pk, R, false, (c) => {
         const m = new Set(c.s.seen);
