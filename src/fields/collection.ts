@@ -20,6 +20,10 @@ export type ItemOf<F> = F extends { readonly __types?: infer X } ? (NonNullable<
 
 /** Options of field.list / dict / set: a default value or factory (they default to empty). */
 export interface CollectionOptions<T> {
+  /** Stored items that no longer validate load as the default (empty) instead of failing (see FieldOptions.safeLoad). */
+  readonly safeLoad?: boolean;
+  /** Kept locally only, never stored (see FieldOptions.exclude). */
+  readonly exclude?: boolean;
   /** A value, or a factory called for each new model; a priority queue takes none (ValidationError). */
   readonly default?: T | (() => T);
 }

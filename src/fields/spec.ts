@@ -26,6 +26,13 @@ export interface FieldOptions<T> {
   readonly optional?: boolean;
   /** The model's pk comes from this field (str or int, not optional). */
   readonly key?: boolean;
+  /**
+   * A stored value that no longer validates loads as the field's default instead of failing the
+   * whole model; the field's path is then listed in `model.failedFields`.
+   */
+  readonly safeLoad?: boolean;
+  /** The field is kept locally only: never written to Redis nor read from it (it loads as its default). */
+  readonly exclude?: boolean;
 }
 
 /** Kinds whose runtime values are primitives: a checked value stays valid. */

@@ -86,7 +86,8 @@ export class AtomicRedisModel {
         pending.push(undefined);
       } else {
         handles.push(undefined);
-        pending.push(values[name]);
+        // a field kept out of storage is absent from what Redis gave: it loads as its default
+        pending.push(values[name] === undefined && spec.options.exclude ? spec.defaultValue() : values[name]);
       }
     }
   }
@@ -104,6 +105,14 @@ export class AtomicRedisModel {
   /** The main key, `${name}:{${pk}}`. A nested model answers its root's key. */
   get key(): string {
     return this.#core.key;
+  }
+
+  /**
+   * The dotted paths of the fields that loaded as their default because their stored value did not
+   * validate (fields or models with `safeLoad: true`), from the last load; empty when none.
+   */
+  get failedFields(): readonly string[] {
+    return this.#core.root.failed;
   }
 
   /** A plain object of the local values. */
@@ -219,6 +228,8 @@ export class AtomicRedisModel {
     for (const l of [...leaves, ...colls]) setPath(full, l.path, getPath(tree, l.path));
     await root.runMethod('AtomicRedisModel.aupdate', encodePayload(schema, root.key, full, leaves, colls));
     root.applyTree(full, [...leaves, ...colls]);
+    // fields kept out of storage change locally only
+    for (const name of Object.keys(checked)) if (cls.schema.shape[name]?.options.exclude) core.fieldAt(name).setLocal(checked[name]);
     return this;
   }
 

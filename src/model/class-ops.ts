@@ -5,13 +5,13 @@
  * `apipeline` the writes among them queue with the pipeline's other operations.
  */
 import { storedGroupsArg, type MethodName } from '../ops/table.js';
-import { KeyNotFound, UnsupportedArgumentError, ValidationError, fromScriptError, show } from '../errors.js';
+import { CorruptedModelError, KeyNotFound, UnsupportedArgumentError, ValidationError, fromScriptError, show } from '../errors.js';
 import { checkPk, mainKey, parseMainKey, scanPattern } from '../keys.js';
 import { keyPrefixOf, masters } from '../runtime/client.js';
 import type { Settled } from '../runtime/scripts.js';
 import { perform, performMany } from '../ops/run.js';
 import { AtomicRedisModel, callFor, clientOf, coreOfModel, staticOf, type Bind, type ModelStatic } from './base.js';
-import { decodeModel, loadAllArgs, loadArgs } from './storage.js';
+import { safeLoadFor, decodeModel, loadAllArgs, loadArgs } from './storage.js';
 import { callWith, headArgs } from './calls.js';
 import { preferSubclass } from './registry.js';
 
@@ -21,6 +21,8 @@ export interface FindOptions {
   readonly maxResults?: number;
   /** Leave out missing keys instead of throwing KeyNotFound. */
   readonly skipMissing?: boolean;
+  /** Leave out models whose stored data does not validate instead of failing with CorruptedModelError. */
+  readonly skipCorrupted?: boolean;
 }
 
 /** A pk, or a main key of this class, → the main key. */
@@ -39,7 +41,10 @@ export function resolveKey(cls: ModelStatic, keyOrPk: string | AtomicRedisModel)
 
 function build<M extends AtomicRedisModel>(cls: ModelStatic<M>, key: string, reply: unknown[]): M {
   const pk = parseMainKey(key)!.pk;
-  return new (cls as unknown as new (t: object, b: Bind) => M)(decodeModel(cls.schema, key, reply), { pk, trusted: true });
+  const safe = safeLoadFor(cls.schema, cls.Meta.safeLoad);
+  const model = new (cls as unknown as new (t: object, b: Bind) => M)(decodeModel(cls.schema, key, reply, safe), { pk, trusted: true });
+  if (safe) coreOfModel(model).failed = safe.failed;
+  return model;
 }
 
 export async function getOne<M extends AtomicRedisModel>(cls: ModelStatic<M>, method: MethodName, keyOrPk: string): Promise<M> {
@@ -55,6 +60,7 @@ export async function getMany<M extends AtomicRedisModel>(
   method: MethodName,
   keys: readonly string[],
   skipMissing: boolean,
+  skipCorrupted = false,
 ): Promise<(M | null)[]> {
   // one ARGV for every call (they differ by their keys only)
   const args = headArgs(cls, method);
@@ -67,7 +73,15 @@ export async function getMany<M extends AtomicRedisModel>(
   return settled.map((s, i) => {
     const key = keys[i]!;
     const reply = unwrap(s) as unknown[] | null;
-    if (reply) return build(cls, key, reply);
+    if (reply) {
+      if (!skipCorrupted) return build(cls, key, reply);
+      try {
+        return build(cls, key, reply);
+      } catch (e) {
+        if (e instanceof CorruptedModelError) return null; // left out, as the reference does
+        throw e;
+      }
+    }
     if (skipMissing) return null;
     throw new KeyNotFound(`${key} ${method}: the model is not stored`);
   });
@@ -214,7 +228,10 @@ export async function deleteMany(cls: ModelStatic, method: DeleteMethod, keysOrM
 
 /** Refuses options that would be read silently wrong (maxResults -1, 1.5, null, 'x'; skipMissing 'yes'). */
 function checkFindOptions(where: string, options: FindOptions): void {
-  const { maxResults, skipMissing } = options;
+  const { maxResults, skipMissing, skipCorrupted } = options;
+  if (skipCorrupted !== undefined && typeof skipCorrupted !== 'boolean') {
+    throw new ValidationError(`${where}: skipCorrupted must be a boolean, got ${show(skipCorrupted)}`);
+  }
   if (maxResults !== undefined && !(maxResults === Infinity || (Number.isSafeInteger(maxResults) && maxResults >= 0))) {
     throw new ValidationError(`${where}: maxResults must be a non-negative integer, got ${show(maxResults)}`);
   }

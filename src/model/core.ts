@@ -17,7 +17,10 @@ import { callFor, callWith, clientOf, headArgs, keysOf, type ModelStatic } from 
 import type { AnyCollection } from '../fields/collection.js';
 import { readBackOf } from './read-back.js';
 import type { Leaf } from './schema.js';
-import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadAllArgs, loadArgs, luaKind, type Tree } from './storage.js';
+import { decodeCollections, decodeLeaves, decodeModel, encodePayload, getPath, loadAllArgs, loadArgs, luaKind, safeLoadFor, type Tree } from './storage.js';
+
+/** No field failed to load (shared: never mutated). */
+const NONE_FAILED: readonly string[] = Object.freeze([]);
 
 // Fields are `declare`d and assigned in the constructor: an emitted class field is a define per
 // instance, which showed in profiles of afind (one core per model built).
@@ -33,6 +36,8 @@ export class ModelCore implements FieldOwner, Reloadable {
   declare readonly values: unknown[];
   /** The cores of the nested models among the handles, at the same indexes (none: undefined). */
   declare nested: ModelCore[] | undefined;
+  /** The dotted paths of the fields the last load gave their default because they did not validate (safeLoad). */
+  declare failed: readonly string[];
   /** The instance this core belongs to. */
   declare readonly model: object;
   /** The instance's own class (a nested model's class for a nested one). */
@@ -56,6 +61,7 @@ export class ModelCore implements FieldOwner, Reloadable {
     this.mainKey = undefined;
     this.keys = undefined;
     this.nested = undefined;
+    this.failed = NONE_FAILED;
   }
 
   get modelName(): string {
@@ -240,7 +246,9 @@ export class ModelCore implements FieldOwner, Reloadable {
     const schema = root.cls.schema;
     const reply = (await root.runMethod('AtomicRedisModel.aload', loadAllArgs(schema))) as unknown[] | null;
     if (!reply) throw new KeyNotFound(`${root.key} AtomicRedisModel.aload: the model is not stored`);
-    root.applyTree(decodeModel(schema, root.key, reply), [...schema.leaves, ...schema.collections]);
+    const safe = safeLoadFor(schema, root.cls.Meta.safeLoad);
+    root.applyTree(decodeModel(schema, root.key, reply, safe), [...schema.leaves, ...schema.collections]);
+    if (safe) root.failed = safe.failed;
   }
 
   /** What a pipeline batch reads back of the root model after running these calls (src/model/read-back.ts). */

@@ -35,13 +35,14 @@ class ModelBase extends AtomicRedisModel {
     const { keys, options } = ops.findArgs(args);
     if (keys.length === 0) {
       const found = await ops.scanKeys(this, options.maxResults);
-      return (await ops.getMany(this, 'AtomicRedisModel.afind', found, true)).filter((m) => m !== null);
+      return (await ops.getMany(this, 'AtomicRedisModel.afind', found, true, options.skipCorrupted === true)).filter((m) => m !== null);
     }
     const models = await ops.getMany(
       this,
       'AtomicRedisModel.afind',
       keys.map((k) => ops.resolveKey(this, k)),
       options.skipMissing === true,
+      options.skipCorrupted === true,
     );
     return models.filter((m) => m !== null).slice(0, options.maxResults ?? Infinity);
   }

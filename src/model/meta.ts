@@ -20,6 +20,8 @@ export interface MetaOptions {
    * Default true.
    */
   readonly register?: boolean;
+  /** Every field loads safely: see FieldOptions.safeLoad. Default false. */
+  readonly safeLoad?: boolean;
 }
 
 function checkRefreshTtl(model: string, value: unknown): boolean | number {
@@ -57,6 +59,8 @@ export class ModelMeta {
   /** True once ttl was given (at definition or by assignment): init({ ttl }) leaves it alone. */
   ttlGiven: boolean;
   redis: Client | null;
+  /** Every field loads safely (a value that does not validate loads as its default). */
+  safeLoad: boolean;
 
   constructor(
     readonly model: string,
@@ -66,6 +70,7 @@ export class ModelMeta {
     this.#ttl = checkTtl(model, options.ttl ?? null);
     this.#refreshTtl = checkRefreshTtl(model, options.refreshTtl ?? true);
     this.redis = options.redis ?? null;
+    this.safeLoad = options.safeLoad === true;
   }
 
   /** The TTL in seconds, or null for none. Setting it checks it (ValidationError). */

@@ -40,6 +40,7 @@ export async function afind(...args: [...keys: string[]] | [...keys: string[], o
         'module.afind',
         idx.map((i) => keys[i]!),
         options.skipMissing === true,
+        options.skipCorrupted === true,
       );
       idx.forEach((i, n) => {
         out[i] = models[n]!;

@@ -4,7 +4,7 @@
  * `${name}.` (README, Storage layout).
  */
 import type { AnyField } from '../fields/spec.js';
-import { ValidationError, show } from '../errors.js';
+import { UnsupportedArgumentError, ValidationError, show } from '../errors.js';
 
 /** A model's fields as given to `defineModel`: field name → what `field.*` returned. */
 export type Shape = Record<string, AnyField>;
@@ -49,6 +49,11 @@ export class ModelSchema {
       if (!FIELD_NAME.test(fname) || reserved.has(fname)) {
         throw new ValidationError(`${name}: ${show(fname)} cannot be a field name (reserved, or not an identifier)`);
       }
+      if (spec.options.exclude && (spec.options.key || spec.kind === 'model' || spec.kind === 'pq')) {
+        throw new UnsupportedArgumentError(
+          `${name}: ${fname} cannot be excluded from storage (a key field, a nested model or a priority queue lives in Redis)`,
+        );
+      }
       if (spec.options.key) {
         if (keyField) throw new ValidationError(`${name}: two key fields, ${keyField} and ${fname}`);
         if ((spec.kind !== 'str' && spec.kind !== 'int') || spec.optional) {
@@ -83,6 +88,7 @@ export class ModelSchema {
 function flatten(shape: Shape, prefix: string, leaves: Leaf[], collections: Leaf[]): void {
   for (const [fname, spec] of Object.entries(shape)) {
     const path = prefix + fname;
+    if (spec.options.exclude) continue; // kept locally only: never stored, never read
     if (spec.kind === 'model') flatten((spec.ref as HasSchema).schema.shape, `${path}.`, leaves, collections);
     else if (spec.codec) leaves.push({ path, spec });
     else collections.push({ path, spec });

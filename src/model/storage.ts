@@ -53,7 +53,41 @@ export function encodePayload(schema: ModelSchema, key: string, tree: Tree, leav
 }
 
 /** Decodes the values of some leaves from their stored texts; missing texts take the default. */
-export function decodeLeaves(key: string, leaves: readonly Leaf[], raws: readonly (string | null | undefined)[], tree: Tree): void {
+/**
+ * Safe loading (FieldOptions.safeLoad, MetaOptions.safeLoad): which fields may load as their
+ * default when their stored value does not validate, and the paths of those that did.
+ */
+export interface SafeLoad {
+  readonly all: boolean;
+  readonly failed: string[];
+}
+
+const hasSafe = new WeakMap<ModelSchema, boolean>();
+
+/** A fresh SafeLoad for one load of a model of this schema, or undefined when no field loads safely. */
+export function safeLoadFor(schema: ModelSchema, all: boolean): SafeLoad | undefined {
+  let any = hasSafe.get(schema);
+  if (any === undefined) {
+    any = [...schema.leaves, ...schema.collections].some((l) => l.spec.options.safeLoad === true);
+    hasSafe.set(schema, any);
+  }
+  return all || any ? { all, failed: [] } : undefined;
+}
+
+/** Decodes one stored field with `decode`; a safe field that does not validate takes its default. */
+function safely(l: Leaf, safe: SafeLoad | undefined, decode: () => unknown): unknown {
+  if (!safe || !(safe.all || l.spec.options.safeLoad === true)) return decode();
+  try {
+    return decode();
+  } catch (e) {
+    const d = l.spec.defaultValue();
+    if (!(e instanceof CorruptedModelError) || d === undefined) throw e;
+    safe.failed.push(l.path);
+    return d;
+  }
+}
+
+export function decodeLeaves(key: string, leaves: readonly Leaf[], raws: readonly (string | null | undefined)[], tree: Tree, safe?: SafeLoad): void {
   for (let i = 0; i < leaves.length; i += 1) {
     const l = leaves[i]!;
     const raw = raws[i];
@@ -62,13 +96,13 @@ export function decodeLeaves(key: string, leaves: readonly Leaf[], raws: readonl
       if (d === undefined) throw new CorruptedModelError(`${key} field "${l.path}": missing, and the field has no default`);
       setPath(tree, l.path, d);
     } else {
-      setPath(tree, l.path, l.spec.decodeAt(key, l.path, raw));
+      setPath(tree, l.path, safe ? safely(l, safe, () => l.spec.decodeAt(key, l.path, raw)) : l.spec.decodeAt(key, l.path, raw));
     }
   }
 }
 
 /** Decodes a model/load reply of the whole model ('*') into a tree. */
-export function decodeModel(schema: ModelSchema, key: string, reply: unknown[]): Tree {
+export function decodeModel(schema: ModelSchema, key: string, reply: unknown[], safe?: SafeLoad): Tree {
   const flat = reply[0] as string[];
   const leaves = schema.leaves;
   const at = schema.leafIndex;
@@ -79,8 +113,8 @@ export function decodeModel(schema: ModelSchema, key: string, reply: unknown[]):
     if (j !== undefined) raws[j] = flat[i + 1];
   }
   const tree: Tree = {};
-  decodeLeaves(key, leaves, raws, tree);
-  if (schema.collections.length > 0) decodeCollections(schema, key, reply, schema.collections, tree);
+  decodeLeaves(key, leaves, raws, tree, safe);
+  if (schema.collections.length > 0) decodeCollections(schema, key, reply, schema.collections, tree, safe);
   return tree;
 }
 
@@ -89,12 +123,13 @@ export function decodeModel(schema: ModelSchema, key: string, reply: unknown[]):
  * are in `read`; a priority queue has no local value and is left out. CorruptedModelError names
  * the key and the field of an item that does not decode or validate.
  */
-export function decodeCollections(schema: ModelSchema, key: string, reply: readonly unknown[], read: readonly Leaf[], tree: Tree): void {
+export function decodeCollections(schema: ModelSchema, key: string, reply: readonly unknown[], read: readonly Leaf[], tree: Tree, safe?: SafeLoad): void {
   schema.collections.forEach((c, i) => {
     if (c.spec.kind === 'pq' || !read.includes(c)) return;
     const raw = reply[i + 1];
     if (!Array.isArray(raw)) throw new CorruptedModelError(`${key} field "${c.path}": no stored items in the reply`);
-    setPath(tree, c.path, (c.spec as AnyCollection).decodeItems({ model: key, path: c.path }, raw as Raw[]));
+    const decode = () => (c.spec as AnyCollection).decodeItems({ model: key, path: c.path }, raw as Raw[]);
+    setPath(tree, c.path, safely(c, safe, decode));
   });
 }
 
