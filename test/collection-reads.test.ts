@@ -8,6 +8,7 @@ import * as rapyer from '../src/index.js';
 import { ActionGroup, KeyError, KeyNotFound, ValidationError, defineModel, field } from '../src/index.js';
 import { testClient, testServer } from './helpers/hooks.js';
 import { countCommands } from './helpers/server.js';
+import { preloadScripts } from '../src/runtime/connection.js';
 import { expectReject } from './helpers/reject.js';
 
 class Bag extends defineModel(
@@ -27,6 +28,11 @@ async function stored(items: number[] = [0, 1, 2, 3, 4], tags: string[] = ['a'])
 }
 
 describe('RedisList.aget and aslice', () => {
+  // Whatever another file flushed, EVALSHA finds its script: the counts below are exact.
+  before(async () => {
+    await preloadScripts(testClient());
+  });
+
   it('aget reads one stored item by Python index in one command, refreshing the TTL (READ)', async () => {
     const b = await stored();
     await testClient().rpush(`${b.key}:items`, '5'); // stored only: the reads see Redis, not the local copy
@@ -87,6 +93,11 @@ describe('RedisList.aget and aslice', () => {
 });
 
 describe('RedisSet.amembers and aaddMany', () => {
+  // Whatever another file flushed, EVALSHA finds its script: the counts below are exact.
+  before(async () => {
+    await preloadScripts(testClient());
+  });
+
   it('amembers returns the stored members as a Set and sets the local copy (READ refreshes)', async () => {
     const b = await stored([], ['a', 'b']);
     await testClient().sadd(`${b.key}:tags`, '"c"');

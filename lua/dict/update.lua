@@ -13,7 +13,6 @@ TTL          rule 1; else rule 4 when the write (re)created the dict's key
 --@include collection-op
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local key = rapyer_target()
-local before = redis.call('HLEN', key)
-rapyer_push('HSET', key, ARGV, 5, #ARGV)
+local _, added = rapyer_push('HSET', key, ARGV, 5, #ARGV) -- HSET counts new fields only
 rapyer_after_write(key)
-return redis.call('HLEN', key) - before
+return added

@@ -12,7 +12,6 @@ TTL          rule 1; else rule 4 when the write (re)created the set's key
 --@include collection-op
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local key = rapyer_target()
-local before = redis.call('SCARD', key)
-rapyer_push('SADD', key, ARGV, 5, #ARGV)
+local _, added = rapyer_push('SADD', key, ARGV, 5, #ARGV) -- SADD counts new members only
 rapyer_after_write(key)
-return redis.call('SCARD', key) - before
+return added

@@ -13,7 +13,6 @@ TTL          rule 1
 --@include collection-op
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local key = rapyer_target()
-local before = redis.call('SCARD', key)
-rapyer_push('SREM', key, ARGV, 5, #ARGV)
+local _, removed = rapyer_push('SREM', key, ARGV, 5, #ARGV) -- SREM counts members it removed
 rapyer_refresh(false)
-return before - redis.call('SCARD', key)
+return removed

@@ -159,6 +159,14 @@ function get({ BenchBag }: Models, client: Redis): Workload {
   };
 }
 
+/** pipeline-10's ten operations: 5 int iadd(1), 5 float iadd(0.5), queued in the pipeline. */
+function tenOps(p: { visits: { iadd(n: number): unknown }; score: { iadd(n: number): unknown } }): void {
+  for (let i = 0; i < 5; i += 1) {
+    p.visits.iadd(1);
+    p.score.iadd(0.5);
+  }
+}
+
 /**
  * pipeline-10's operations in the one-round-trip form, `apipeline(fn, { load: false })`, for a
  * model the caller already holds: one script that applies them and reads back what they touched.
@@ -171,19 +179,7 @@ function pipeline10OneTrip(models: Models, client: Redis): Workload {
     name: 'pipeline-10-1rt',
     describe: 'pipeline-10 in the one-round-trip form: apipeline(fn, { load: false }), with read-back',
     impls: {
-      'rapyer-ts': base.prepareWith(
-        'rapyer-ts',
-        (m) => () =>
-          m.apipeline(
-            (p) => {
-              for (let i = 0; i < 5; i += 1) {
-                p.visits.iadd(1);
-                p.score.iadd(0.5);
-              }
-            },
-            { load: false },
-          ),
-      ),
+      'rapyer-ts': base.prepareWith('rapyer-ts', (m) => () => m.apipeline(tenOps, { load: false })),
     },
   };
 }
@@ -211,16 +207,7 @@ function pipeline10(
     describe: 'apipeline of 10 operations on one model (5 int iadd, 5 float iadd)',
     ...(typeof probe.apipeline !== 'function' ? { skip: 'model.apipeline does not exist in this build (pipelines issue)' } : {}),
     impls: {
-      'rapyer-ts': prepare(
-        'rapyer-ts',
-        (m) => () =>
-          m.apipeline((p) => {
-            for (let i = 0; i < 5; i += 1) {
-              p.visits.iadd(1);
-              p.score.iadd(0.5);
-            }
-          }),
-      ),
+      'rapyer-ts': prepare('rapyer-ts', (m) => () => m.apipeline(tenOps)),
       'raw-script': prepare('raw-script', (m) => () => raw(client, 'benchBatch', m.key, TTL_MS, 5, 0.5)),
       'two-round-trips': prepare('two-round-trips', (m) => async () => {
         const pipe = client.pipeline();
@@ -274,19 +261,7 @@ function pipeline10Big(models: Models, client: Redis): Workload {
     impls: {
       // The one-round-trip form: the load-first form would read the 20,000 items every time,
       // and the goal is about what the batch costs, not what a load costs.
-      'rapyer-ts': prepare(
-        'rapyer-ts',
-        (m) => () =>
-          m.apipeline(
-            (p) => {
-              for (let i = 0; i < 5; i += 1) {
-                p.visits.iadd(1);
-                p.score.iadd(0.5);
-              }
-            },
-            { load: false },
-          ),
-      ),
+      'rapyer-ts': prepare('rapyer-ts', (m) => () => m.apipeline(tenOps, { load: false })),
       'raw-script': prepare('raw-script', (m) => () => raw(client, 'benchBatchAll', 3, m.key, `${m.key}:items`, `${m.key}:attrs`, TTL_MS, 5, 0.5)),
     },
   };
