@@ -33,7 +33,16 @@ export interface FieldOptions<T> {
   readonly safeLoad?: boolean;
   /** The field is kept locally only: never written to Redis nor read from it (it loads as its default). */
   readonly exclude?: boolean;
+  /**
+   * The field is indexed: queries (`Model.afind({ where })`) can ask for it, and every write keeps
+   * its index exact in the same script (README, Queries). On str, int, float, bool, datetime
+   * and enum fields only.
+   */
+  readonly index?: boolean;
 }
+
+/** The kinds a field may be indexed on (`index: true`). */
+export const INDEXABLE: ReadonlySet<FieldKind> = new Set(['str', 'int', 'float', 'bool', 'datetime', 'enum']);
 
 /** Kinds whose runtime values are primitives: a checked value stays valid. */
 const IMMUTABLE: ReadonlySet<FieldKind> = new Set(['str', 'int', 'float', 'bool', 'enum']);

@@ -3,7 +3,7 @@
  * dotted path; collection fields live in their own keys. Nested models add their fields under
  * `${name}.` (README, Storage layout).
  */
-import type { AnyField } from '../fields/spec.js';
+import { INDEXABLE, type AnyField } from '../fields/spec.js';
 import { UnsupportedArgumentError, ValidationError, show } from '../errors.js';
 
 /** A model's fields as given to `defineModel`: field name → what `field.*` returned. */
@@ -26,6 +26,8 @@ export class ModelSchema {
   readonly leaves: readonly Leaf[];
   /** Collection fields, each in its own key `${main}:${path}`. */
   readonly collections: readonly Leaf[];
+  /** The indexed leaves (`index: true`), nested ones included, in `leaves` order (README, Queries). */
+  readonly indexed: readonly Leaf[];
   readonly keyField: string | null;
   readonly leafByPath: ReadonlyMap<string, Leaf>;
   /** A leaf's path → its position in `leaves`. */
@@ -54,6 +56,11 @@ export class ModelSchema {
           `${name}: ${fname} cannot be excluded from storage (a key field, a nested model or a priority queue lives in Redis)`,
         );
       }
+      if (spec.options.index && (!INDEXABLE.has(spec.kind) || spec.options.exclude)) {
+        throw new UnsupportedArgumentError(
+          `${name}: ${fname} cannot be indexed (index: true is for str, int, float, bool, datetime and enum fields that are stored)`,
+        );
+      }
       if (spec.options.key) {
         if (keyField) throw new ValidationError(`${name}: two key fields, ${keyField} and ${fname}`);
         if ((spec.kind !== 'str' && spec.kind !== 'int') || spec.optional) {
@@ -68,6 +75,7 @@ export class ModelSchema {
     flatten(shape, '', leaves, collections);
     this.leaves = leaves;
     this.collections = collections;
+    this.indexed = leaves.filter((l) => l.spec.options.index === true);
     this.leafByPath = new Map(leaves.map((l) => [l.path, l]));
     this.leafIndex = new Map(leaves.map((l, i) => [l.path, i]));
     this.names = Object.keys(shape);
