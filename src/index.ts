@@ -27,6 +27,7 @@ export { defineModel } from './model/define.js';
 export { ModelMeta } from './model/meta.js';
 export type { MetaOptions } from './model/meta.js';
 export type { ModelClass, ModelInstance, InputOf, PartialInputOf, FieldsOf } from './model/types.js';
+export type { WhereOf, OrderByOf, QueryOf, FindOneQueryOf, FindQueryOf, Direction, EqualityOps, RangeOps, PrefixOps, OperatorsOf } from './query/types.js';
 export type { Shape } from './model/schema.js';
 export type { FindOptions, DeleteResult, GetOrCreateResult } from './model/class-ops.js';
 export {

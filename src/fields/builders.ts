@@ -2,7 +2,18 @@
  * `field.*`: the field builders of README, Models and fields. Each returns a FieldSpec whose phantom types give
  * the value, handle and constructor-input types of the field.
  */
-import { FieldSpec, type FieldOptions, type JsonValue, type Nullable, type Required, type AnyField, type MakeHandle } from './spec.js';
+import {
+  FieldSpec,
+  type FieldOptions,
+  type JsonValue,
+  type Nullable,
+  type Required,
+  type AnyField,
+  type MakeHandle,
+  type Indexed,
+  type IndexKind,
+  type NestedIndex,
+} from './spec.js';
 import { RedisBool, RedisBytes, RedisEnum, RedisJson, RedisStr, type ScalarHandle } from './scalar.js';
 import { RedisDatetime, RedisFloat, RedisInt } from './numeric.js';
 import * as c from '../schema/scalar-codecs.js';
@@ -15,7 +26,14 @@ import { priorityQueueField } from './priority-queue.js';
 import type { ModelClass, InputOf } from '../model/types.js';
 import type { Shape } from '../model/schema.js';
 
-type Scalar<T, O, H> = FieldSpec<Nullable<T, O>, H, Nullable<T, O>, Required<O>>;
+/** A scalar field's spec; `K` is its kind when it may be indexed (queries name it when `index: true`). */
+type Scalar<T, O, H, K extends IndexKind | false = false> = FieldSpec<
+  Nullable<T, O>,
+  H,
+  Nullable<T, O>,
+  Required<O>,
+  K extends IndexKind ? Indexed<O, K> : false
+>;
 
 type Handle<V> = new (owner: FieldOwner, path: string, spec: AnyField, value: V) => ScalarHandle<V>;
 const maker =
@@ -34,19 +52,19 @@ function scalar(kind: ConstructorParameters<typeof FieldSpec>[0], H: Handle<neve
  */
 export const field = {
   /** A string. */
-  str<const O extends FieldOptions<string | null> = {}>(options?: O): Scalar<string, O, RedisStr<Nullable<string, O>>> {
+  str<const O extends FieldOptions<string | null> = {}>(options?: O): Scalar<string, O, RedisStr<Nullable<string, O>>, 'str'> {
     return scalar('str', RedisStr, c.strCodec, options) as never;
   },
   /** A safe integer; its handle (RedisInt) has atomic `aincrease` and in-place arithmetic. */
-  int<const O extends FieldOptions<number | null> = {}>(options?: O): Scalar<number, O, RedisInt<Nullable<number, O>>> {
+  int<const O extends FieldOptions<number | null> = {}>(options?: O): Scalar<number, O, RedisInt<Nullable<number, O>>, 'int'> {
     return scalar('int', RedisInt, c.intCodec, options) as never;
   },
   /** A finite number; its handle (RedisFloat) has atomic `aincrease` and in-place arithmetic. */
-  float<const O extends FieldOptions<number | null> = {}>(options?: O): Scalar<number, O, RedisFloat<Nullable<number, O>>> {
+  float<const O extends FieldOptions<number | null> = {}>(options?: O): Scalar<number, O, RedisFloat<Nullable<number, O>>, 'float'> {
     return scalar('float', RedisFloat, c.floatCodec, options) as never;
   },
   /** A boolean. */
-  bool<const O extends FieldOptions<boolean | null> = {}>(options?: O): Scalar<boolean, O, RedisBool<Nullable<boolean, O>>> {
+  bool<const O extends FieldOptions<boolean | null> = {}>(options?: O): Scalar<boolean, O, RedisBool<Nullable<boolean, O>>, 'bool'> {
     return scalar('bool', RedisBool, c.boolCodec, options) as never;
   },
   /** Binary data, a Uint8Array. */
@@ -54,7 +72,7 @@ export const field = {
     return scalar('bytes', RedisBytes, c.bytesCodec, options) as never;
   },
   /** A Date, stored as epoch milliseconds. */
-  datetime<const O extends FieldOptions<Date | null> = {}>(options?: O): Scalar<Date, O, RedisDatetime<Nullable<Date, O>>> {
+  datetime<const O extends FieldOptions<Date | null> = {}>(options?: O): Scalar<Date, O, RedisDatetime<Nullable<Date, O>>, 'datetime'> {
     return scalar('datetime', RedisDatetime, c.datetimeCodec, options) as never;
   },
   /** Any JSON value (objects, arrays, strings, finite numbers, booleans, null). */
@@ -65,7 +83,7 @@ export const field = {
   enum<const T extends readonly (string | number)[], const O extends FieldOptions<T[number] | null> = {}>(
     values: T,
     options?: O,
-  ): Scalar<T[number], O, RedisEnum<Nullable<T[number], O>>> {
+  ): Scalar<T[number], O, RedisEnum<Nullable<T[number], O>>, 'enum'> {
     return scalar('enum', RedisEnum, c.enumCodec(values), options) as never;
   },
   /**
@@ -87,7 +105,7 @@ export const field = {
 export function modelField<S extends Shape, M extends ModelClass<S>, const O extends FieldOptions<unknown> = {}>(
   model: M & ModelClass<S>,
   options?: O,
-): FieldSpec<InstanceType<M>, Nullable<InstanceType<M>, O>, Nullable<InputOf<S>, O>, Required<O>> {
+): FieldSpec<InstanceType<M>, Nullable<InstanceType<M>, O>, Nullable<InputOf<S>, O>, Required<O>, NestedIndex<S>> {
   const notHere: MakeHandle = () => {
     throw new UnsupportedArgumentError(`${model.modelName}: a nested model is built by its parent, not alone`);
   };

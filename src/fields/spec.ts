@@ -47,6 +47,15 @@ export const INDEXABLE: ReadonlySet<FieldKind> = new Set(['str', 'int', 'float',
 /** Kinds whose runtime values are primitives: a checked value stays valid. */
 const IMMUTABLE: ReadonlySet<FieldKind> = new Set(['str', 'int', 'float', 'bool', 'enum']);
 
+/** The kinds a field may be indexed on, as the static types know them (INDEXABLE at run time). */
+export type IndexKind = 'str' | 'int' | 'float' | 'bool' | 'datetime' | 'enum';
+/** A field's phantom `index`: its kind `K` when the options say `index: true`, else false. */
+export type Indexed<O, K extends IndexKind> = O extends { index: true } ? K : false;
+/** A nested model field's phantom `index`: the nested shape, whose indexed fields queries may name. */
+export interface NestedIndex<S> {
+  readonly shape: S;
+}
+
 /** `T | null` when the options say optional. */
 export type Nullable<T, O> = O extends { optional: true } ? T | null : T;
 /** Whether a constructor must be given this field. */
@@ -67,10 +76,12 @@ export function at(where: Where): string {
 
 /**
  * A field of a model. `V` is the value type, `H` the handle type on an instance, `I` the type a
- * constructor accepts, `R` whether the constructor requires it.
+ * constructor accepts, `R` whether the constructor requires it, `X` what a query may ask of it
+ * (src/query/types.ts): an IndexKind when the field is indexed, a NestedIndex for a nested
+ * model, anything else (false; unknown when not given) when queries cannot name it.
  */
-export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = boolean> {
-  declare readonly __types?: { value: V; handle: H; input: I; required: R };
+export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = boolean, X = unknown> {
+  declare readonly __types?: { value: V; handle: H; input: I; required: R; index: X };
   readonly #validate: ValidateFunction | undefined;
   /** The codec's plain check (null too when optional): true proves `#validate` would pass. */
   readonly #accepts: ((plain: unknown) => boolean) | undefined;

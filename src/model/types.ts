@@ -4,6 +4,7 @@ import type { ModelMeta } from './meta.js';
 import type { HeldLock, LockOptions } from '../runtime/lock.js';
 import type { ModelSchema, Shape } from './schema.js';
 import type { FindOptions, DeleteResult, GetOrCreateResult } from './class-ops.js';
+import type { FindOneQueryOf, FindQueryOf, QueryOf } from '../query/types.js';
 
 type Types<F> = F extends { readonly __types?: infer T } ? NonNullable<T> : never;
 type HandleOf<F> = Types<F> extends { handle: infer H } ? H : never;
@@ -49,10 +50,17 @@ export interface ModelClass<S extends Shape> {
 
   /** The stored model (READ|FETCH); KeyNotFound if missing, CorruptedModelError if invalid. */
   aget<M>(this: Ctor<M>, keyOrPk: string): Promise<M>;
+  /**
+   * The stored models matching `where` (indexed fields only), sorted by `orderBy`, from `offset`,
+   * at most `maxResults` (README, Queries). ValidationError before anything is sent.
+   */
+  afind<M>(this: Ctor<M>, query: FindQueryOf<S>): Promise<M[]>;
   /** The models of these keys in order, or with none every stored model of the class (READ|FETCH). */
   afind<M>(this: Ctor<M>, ...keysOrPks: string[]): Promise<M[]>;
   /** Like the form above, with FindOptions last: `maxResults`, `skipMissing` (READ|FETCH). */
   afind<M>(this: Ctor<M>, ...args: [...keysOrPks: string[], options: FindOptions]): Promise<M[]>;
+  /** The first model matching `where` in `orderBy` order, or null (README, Queries). */
+  afindOne<M>(this: Ctor<M>, query: FindOneQueryOf<S>): Promise<M | null>;
   /** The first match, or null (READ|FETCH). */
   afindOne<M>(this: Ctor<M>, ...keysOrPks: string[]): Promise<M | null>;
   /** Keys of stored models of the class, by SCAN on every master (READ). */
@@ -68,10 +76,21 @@ export interface ModelClass<S extends Shape> {
   ainsert<M>(this: Ctor<M>, ...models: M[]): Promise<M[]>;
   /** Deletes a model by key or pk; true if it existed (DELETE). */
   adeleteByKey(keyOrPk: string): Promise<boolean>;
+  /** Deletes every stored model matching `where` (README, Queries). */
+  adeleteMany(query: QueryOf<S>): Promise<DeleteResult>;
   /** Deletes many models (DELETE); MissingParameterError when given nothing. */
   adeleteMany(...keysOrModels: (string | AtomicRedisModel)[]): Promise<DeleteResult>;
-  /** How many models of the class are stored (SCAN on every master, never KEYS). */
-  acount(): Promise<number>;
+  /**
+   * How many models of the class are stored (SCAN on every master, never KEYS), or with a query
+   * how many match its `where` (README, Queries).
+   */
+  acount(query?: QueryOf<S>): Promise<number>;
+  /**
+   * Rebuilds the indexes of the class's indexed fields from the stored models, `batchSize` models
+   * at a time, calling `onProgress` with the count done so far; answers how many were indexed
+   * (README, Queries).
+   */
+  areindex(options?: { batchSize?: number; onProgress?: (done: number) => void }): Promise<number>;
   /**
    * The lease lock `action` of the model at this key or pk, with the model freshly loaded (null
    * when not stored); `saveAtEnd` saves it fenced (README, Locks).
