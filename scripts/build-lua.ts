@@ -24,9 +24,23 @@ function listLua(dir: string): string[] {
   });
 }
 
+const INDEX_MARK = /^--@index[ \t]*$/m;
+
+/**
+ * A script with an `--@index` line (after its includes) gets lua/includes/index.lua, and what
+ * follows the line becomes a function: the index tail is taken off KEYS and ARGV before it runs,
+ * and the indexes are updated after it succeeded (README, Queries).
+ */
+export function indexWrap(lua: string): string {
+  const m = INDEX_MARK.exec(lua);
+  if (!m) return lua;
+  const body = lua.slice(m.index + m[0].length).replace(/\s+$/, '');
+  return `${lua.slice(0, m.index)}--@include index\nlocal rapyer_ix = rapyer_ix_take()\nlocal function rapyer_op()${body}\nend\nreturn rapyer_ix_after(rapyer_ix, rapyer_op())\n`;
+}
+
 export function buildScript(file: string): string {
   const seen = new Set<string>();
-  return readFileSync(file, 'utf8').replace(/^--@include ([\w-]+)[ \t]*$/gm, (_m, name: string) => {
+  return indexWrap(readFileSync(file, 'utf8')).replace(/^--@include ([\w-]+)[ \t]*$/gm, (_m, name: string) => {
     if (seen.has(name)) return '';
     seen.add(name);
     const inc = join(luaDir, 'includes', `${name}.lua`);
@@ -68,8 +82,15 @@ function includesOf(lua: string): string[] {
  * (an include may use the functions of the ones before it).
  */
 function includeUnion(lists: readonly string[][]): string[] {
+  const seen: string[] = [];
+  for (const list of lists) for (const name of list) if (!seen.includes(name)) seen.push(name);
+  // each step places the first name (in order of first use) that no list puts after an unplaced one
   const order: string[] = [];
-  for (const list of lists) for (const name of list) if (!order.includes(name)) order.push(name);
+  while (order.length < seen.length) {
+    const next = seen.find((n) => !order.includes(n) && lists.every((l) => l.slice(0, l.indexOf(n)).every((p) => l.indexOf(n) < 0 || order.includes(p))));
+    if (next === undefined) throw new Error(`includes ${seen.join(', ')}: no order fits every script`);
+    order.push(next);
+  }
   for (const list of lists) {
     const at = list.map((n) => order.indexOf(n));
     if (at.some((p, i) => i > 0 && p < at[i - 1]!)) throw new Error(`includes ${list.join(', ')}: no order fits every script`);
@@ -115,7 +136,8 @@ export function buildAll(): string {
       .replace(/\\/g, '/')
       .replace(/\.lua$/, '');
   const built = new Map(files.map((f) => [nameOf(f), buildScript(f)]));
-  const sources = new Map(files.map((f) => [nameOf(f), readFileSync(f, 'utf8')] as const).filter(([, lua]) => !OPS_MARK.test(lua)));
+  const sources = new Map(files.map((f) => [nameOf(f), indexWrap(readFileSync(f, 'utf8'))] as const).filter(([, lua]) => !OPS_MARK.test(lua)));
+  const indexed = files.filter((f) => INDEX_MARK.test(readFileSync(f, 'utf8'))).map(nameOf);
   const entries = files.map((f) => {
     const name = nameOf(f);
     const lua = withOps(built.get(name)!, sources);
@@ -131,6 +153,9 @@ export function buildAll(): string {
     '',
     '/** Every Redis command the scripts run (what an ACL user of the library must be allowed). */',
     `export const SCRIPT_COMMANDS = ${JSON.stringify(commands)} as const;`,
+    '',
+    '/** The scripts that keep the indexes (their calls end with the index tail: lua/includes/index.lua). */',
+    `export const INDEXED_SCRIPTS: ReadonlySet<string> = new Set(${JSON.stringify(indexed)});`,
     '',
   ].join('\n');
 }

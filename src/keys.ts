@@ -2,6 +2,11 @@
  * The key scheme (README, Storage layout): a model's main key is `${name}:{${pk}}` and each collection field
  * lives in `${name}:{${pk}}:${path}`. The braces are the hash tag, so every key of a model is
  * in one slot. Every key reaches a script through KEYS.
+ *
+ * A model with indexed fields (README, Queries) lives in one of INDEX_BUCKETS buckets chosen
+ * by its pk: its main key is `${name}:{${name}#${bucket}}:{${pk}}`, so the hash tag is the
+ * bucket's, shared with the bucket's index keys `${name}:{${name}#${bucket}}:~…`: a write and
+ * its index update stay one script, on a Cluster too.
  */
 import { randomBytes } from 'node:crypto';
 import { ValidationError, show } from './errors.js';
@@ -24,24 +29,54 @@ export function checkPk(model: string, pk: string): void {
   }
 }
 
-export function mainKey(model: string, pk: string): string {
-  return `${model}:{${pk}}`;
+/** The number of buckets of a model with indexed fields (README, Queries). */
+export const INDEX_BUCKETS = 16;
+
+/** The bucket of a pk: FNV-1a of its UTF-8 bytes, modulo INDEX_BUCKETS. */
+export function bucketOf(pk: string): number {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(pk, 'utf8')) h = Math.imul(h ^ b, 0x01000193);
+  return (h >>> 0) % INDEX_BUCKETS;
+}
+
+/** The common start of every key of a bucket: `${name}:{${name}#${bucket}}:`. */
+export function bucketBase(model: string, bucket: number): string {
+  return `${model}:{${model}#${bucket}}:`;
+}
+
+/** A model's main key: `${name}:{${pk}}`, or in its bucket when the model has indexed fields. */
+export function mainKey(model: string, pk: string, indexed = false): string {
+  return indexed ? `${bucketBase(model, bucketOf(pk))}{${pk}}` : `${model}:{${pk}}`;
+}
+
+/**
+ * The index keys of a bucket, in the order every script takes them (lua/includes/index.lua):
+ * every pk, the indexed values of each pk, their expiry times, then one key per indexed field.
+ */
+export function indexKeys(model: string, bucket: number, paths: readonly string[]): string[] {
+  const base = bucketBase(model, bucket);
+  return [`${base}~all`, `${base}~values`, `${base}~expiry`, ...paths.map((p) => `${base}~index:${p}`)];
 }
 
 export function collectionKey(main: string, path: string): string {
   return `${main}:${path}`;
 }
 
-/** Splits `Name:{pk}` into its parts, or null when the key is not a main key. */
-export function parseMainKey(key: string): { model: string; pk: string } | null {
+/**
+ * Splits `Name:{pk}` (or a bucketed `Name:{Name#b}:{pk}`) into its parts, or null when the key
+ * is not a main key. `bucket` is there for the bucketed form.
+ */
+export function parseMainKey(key: string): { model: string; pk: string; bucket?: number } | null {
   const m = /^([^:{}]+):\{([^{}]+)\}$/.exec(key);
-  return m ? { model: m[1]!, pk: m[2]! } : null;
+  if (m) return { model: m[1]!, pk: m[2]! };
+  const b = /^([^:{}]+):\{([^:{}#]+)#(\d+)\}:\{([^{}]+)\}$/.exec(key);
+  return b && b[1] === b[2] ? { model: b[1]!, pk: b[4]!, bucket: Number(b[3]) } : null;
 }
 
 /** The SCAN pattern of a model's main keys (glob characters in the name are escaped). */
-export function scanPattern(prefix: string, model: string): string {
+export function scanPattern(prefix: string, model: string, indexed = false): string {
   const esc = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-  return `${esc(prefix)}${esc(model)}:{*}`;
+  return indexed ? `${esc(prefix)}${esc(model)}:{${esc(model)}#*}:{*}` : `${esc(prefix)}${esc(model)}:{*}`;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

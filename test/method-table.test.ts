@@ -43,6 +43,14 @@ const EXTRA_ROWS: Record<string, number> = {
   'module.agetOrCreate': ActionGroup.CREATE,
   'RedisInt.aincreaseUpsert': ActionGroup.CREATE | ActionGroup.UPDATE | ActionGroup.ARITHMETIC,
   'RedisFloat.aincreaseUpsert': ActionGroup.CREATE | ActionGroup.UPDATE | ActionGroup.ARITHMETIC,
+  // The query forms (README, Queries), with the groups of the method they are the form of.
+  'AtomicRedisModel.afindWhere': ActionGroup.READ | ActionGroup.FETCH, // afind
+  'AtomicRedisModel.afindOneWhere': ActionGroup.READ | ActionGroup.FETCH, // afindOne
+  'AtomicRedisModel.acountWhere': ActionGroup.READ,
+  'AtomicRedisModel.adeleteWhere': ActionGroup.DELETE, // adeleteMany
+  // areindex rebuilds indexes: no access to the models, so no group (it never refreshes a TTL).
+  'AtomicRedisModel.areindex': 0,
+  'AtomicRedisModel.areindexMove': 0,
 };
 
 /**
@@ -174,7 +182,7 @@ describe('method table', () => {
 
     it('gives every row a non-empty mask of known groups and an existing script', () => {
       for (const [name, row] of rows) {
-        expect(row.groups, name).to.be.greaterThan(0);
+        if (EXTRA_ROWS[name] !== 0) expect(row.groups, name).to.be.greaterThan(0);
         expect(row.groups & ~ActionGroup.all(), name).to.equal(0);
         if (row.script !== null) expect(Object.keys(LUA_SCRIPTS), name).to.include(row.script);
       }

@@ -11,6 +11,7 @@ Groups       RedisFloat.aincrease: UPDATE|ARITHMETIC
 ]]
 --@include ttl
 --@include numbers
+--@index
 -- HGET first: the model exists when the field does; EXISTS only when it is missing.
 local raw = redis.call('HGET', KEYS[1], ARGV[4])
 if not raw then

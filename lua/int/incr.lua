@@ -11,6 +11,7 @@ Errors       KEY_NOT_FOUND (model not stored), CORRUPTED (stored value not an in
 Groups       RedisInt.aincrease: UPDATE|ARITHMETIC
 ]]
 --@include ttl
+--@index
 -- HGET first: the model exists when the field does; EXISTS only when it is missing.
 local raw = redis.call('HGET', KEYS[1], ARGV[4])
 if not raw then

@@ -16,6 +16,7 @@ Groups       RedisInt.iadd, RedisInt.isub, RedisInt.imul, RedisInt.ifloordiv, Re
 ]]
 --@include ttl
 --@include numbers
+--@index
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local raw = redis.call('HGET', KEYS[1], ARGV[4]) or ARGV[7]
 if raw == 'null' then return rapyer_fail('VALIDATION', KEYS[1] .. ' ' .. ARGV[4] .. ' is null') end

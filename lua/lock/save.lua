@@ -19,6 +19,7 @@ TTL          as model/save, on the model's keys only
 --@include ttl
 --@include collections
 --@include save
+--@index
 local lock = KEYS[#KEYS]
 KEYS[#KEYS] = nil -- the TTL step and the save see the model's keys only
 if redis.pcall('GET', lock) ~= ARGV[4] then

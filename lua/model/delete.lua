@@ -7,6 +7,7 @@ Errors       none
 Groups       AtomicRedisModel.adelete, AtomicRedisModel.adeleteByKey, AtomicRedisModel.adeleteMany,
              module.adeleteMany: DELETE
 ]]
+--@index
 local existed = redis.call('EXISTS', KEYS[1])
 local deleted = redis.call('DEL', unpack(KEYS))
 return { existed, deleted }

@@ -14,6 +14,7 @@ TTL          every copy is created, so each of its keys gets the TTL (rule 2); w
 ]]
 --@include ttl
 --@include collections
+--@index
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local c = tonumber(ARGV[4])
 local copies = (#KEYS / c) - 1

@@ -17,6 +17,7 @@ TTL          found: rule 1 with the groups of ARGV[4] (rule 7); created: rule 2 
 --@include collections
 --@include load
 --@include save
+--@index
 if redis.call('EXISTS', KEYS[1]) == 1 then
   local reply = rapyer_load(5)
   ARGV[1] = ARGV[4] -- the TTL step decides with the groups of this outcome

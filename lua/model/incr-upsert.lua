@@ -26,6 +26,7 @@ TTL          stored: rule 1 with the groups of ARGV[4]; created: rule 2 (always 
 --@include collections
 --@include save
 --@include incr
+--@index
 local kind, path, by = ARGV[5], ARGV[6], ARGV[7]
 if redis.call('EXISTS', KEYS[1]) == 1 then
   local raw = redis.call('HGET', KEYS[1], path) or ARGV[8]

@@ -12,4 +12,5 @@ TTL          rule 1 (groups meet the mask), rule 2 (created), rule 3 (otherwise 
 --@include ttl
 --@include collections
 --@include save
+--@index
 return rapyer_save(4)

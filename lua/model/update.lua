@@ -10,6 +10,7 @@ TTL          rule 1; keys the payload rewrote take the main key's remaining TTL 
 ]]
 --@include ttl
 --@include collections
+--@index
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local pttl = redis.call('PTTL', KEYS[1])
 rapyer_apply_payload(4)

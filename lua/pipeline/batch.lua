@@ -28,7 +28,8 @@ local KEYSET = {}
 for i = 1, #BKEYS do KEYSET[BKEYS[i]] = true end
 
 -- The undo log: { 1, key, dump, pttl } restore | { 2, key } delete | { 3, key, fields, olds }
--- hash fields | { 4, key, pttl } TTL | { 5, key, length } trim a list back.
+-- hash fields | { 4, key, pttl } TTL | { 5, key, length } trim a list back | { 6, key, member,
+-- score or false } one member of a sorted set (the index updates: lua/includes/index.lua).
 local undo = {}
 local whole = {}   -- key -> true: an entry restores the whole key; nothing more to log for it
 local fields = {}  -- key -> { field -> true }: fields whose old value is logged
@@ -40,8 +41,9 @@ local READS = {
   EXISTS = true, HGET = true, HMGET = true, HGETALL = true, HLEN = true, HEXISTS = true, HSCAN = true,
   LRANGE = true, LLEN = true, LINDEX = true, SMEMBERS = true, SISMEMBER = true, SCARD = true,
   ZRANGE = true, ZCARD = true, ZSCORE = true, PTTL = true, TTL = true, TYPE = true, GET = true, DUMP = true,
+  PEXPIRETIME = true, ZRANGEBYSCORE = true,
 }
-local HASH_WRITES = { HSET = true, HINCRBY = true, HINCRBYFLOAT = true }
+local HASH_WRITES = { HSET = true, HINCRBY = true, HINCRBYFLOAT = true, HDEL = true }
 
 local function whole_entry(key)
   local dump = redis.call('DUMP', key)
@@ -62,7 +64,7 @@ local function entries_for(cmd, a)
       fields[key] = known
     end
     local names = {}
-    local step = cmd == 'HSET' and 2 or #a
+    local step = cmd == 'HSET' and 2 or #a -- (HDEL: of one field)
     for i = 2, #a, step do
       if not known[a[i]] then names[#names + 1] = a[i] end
     end
@@ -76,6 +78,10 @@ local function entries_for(cmd, a)
     if type(n) ~= 'number' then return nil end
     if n == 0 then return { { 2, key } } end
     return { { 5, key, n } }
+  elseif (cmd == 'ZADD' and #a == 3) or (cmd == 'ZREM' and #a == 2) then
+    if whole[key] then return nil end
+    local member = a[#a]
+    return { { 6, key, member, redis.call('ZSCORE', key, member) } }
   elseif cmd == 'PEXPIRE' or cmd == 'PERSIST' then
     if whole[key] or ttlsaved[key] then return nil end
     return { { 4, key, redis.call('PTTL', key) } }
@@ -101,12 +107,12 @@ local function log(cmd, a, entries, reply)
       if kind == 1 or kind == 2 then whole[key] = true
       elseif kind == 3 then for _, f in ipairs(e[3]) do fields[key][f] = true end
       elseif kind == 4 then ttlsaved[key] = true
-      else pushed[key] = true end
+      elseif kind == 5 then pushed[key] = true end
     end
   end
   if cmd == 'PEXPIRE' then
     ttlset[a[1]] = reply == 1 and tonumber(a[2]) or nil
-  elseif not HASH_WRITES[cmd] and cmd ~= 'RPUSH' then
+  elseif not HASH_WRITES[cmd] and cmd ~= 'RPUSH' and cmd ~= 'ZADD' and cmd ~= 'ZREM' then
     for i = 1, #a do ttlset[a[i]] = nil end
   end
 end
@@ -166,6 +172,7 @@ end
 -- A command of an operation: from the hash cache when it can be, else sent, with the undo
 -- entries of a write logged; `raise` as redis.call, else as redis.pcall.
 local function shadow(raise, cmd, key, ...)
+  if cmd == 'TIME' then return redis.call('TIME') end
   local nargs = select('#', ...)
   if cmd == 'PEXPIRE' and nargs == 1 and ttlset[key] == tonumber((...)) then
     return 1
@@ -244,8 +251,12 @@ local function rollback()
     elseif kind == 4 then
       if e[3] > 0 then redis.pcall('PEXPIRE', key, e[3])
       elseif e[3] == -1 then redis.pcall('PERSIST', key) end
-    else
+    elseif kind == 5 then
       redis.pcall('LTRIM', key, 0, e[3] - 1)
+    elseif e[4] then
+      redis.pcall('ZADD', key, e[4], e[3])
+    else
+      redis.pcall('ZREM', key, e[3])
     end
   end
 end

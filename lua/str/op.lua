@@ -15,6 +15,7 @@ Errors       KEY_NOT_FOUND, CORRUPTED (not a JSON string), VALIDATION (null fiel
 Groups       RedisStr.iadd, RedisBytes.iadd: UPDATE|APPEND; RedisStr.imul: UPDATE
 ]]
 --@include ttl
+--@index
 -- Redis's proto-max-bulk-len (default): the largest value one command can carry.
 local RAPYER_MAX_VALUE_BYTES = 536870912
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end

@@ -267,14 +267,11 @@ export class AtomicRedisModel {
     }
     const pks = newIdsBeside(clientOf(cls), this.key, n); // on a Cluster, in this model's slot
     const keys = keysOf(schema, this.key);
-    const call = callFor(cls, 'AtomicRedisModel.aduplicateMany', this.key, [
-      String(keys.length),
-      keyField ?? '',
-      ...schema.collections.map(luaKind),
-      ...(keyField ? pks.map((pk) => JSON.stringify(pk)) : []),
-    ]);
-    const allKeys = [...keys, ...pks.flatMap((pk) => keysOf(schema, mainKey(cls.modelName, pk)))];
-    const reply = (await runScript(clientOf(cls), { ...call, keys: allKeys })) as unknown[];
+    const mains = pks.map((pk) => mainKey(cls.modelName, pk, schema.indexed.length > 0));
+    const allKeys = [...keys, ...mains.flatMap((m) => keysOf(schema, m))];
+    const extra = [String(keys.length), keyField ?? '', ...schema.collections.map(luaKind), ...(keyField ? pks.map((pk) => JSON.stringify(pk)) : [])];
+    const call = callFor(cls, 'AtomicRedisModel.aduplicateMany', this.key, extra, allKeys, mains);
+    const reply = (await runScript(clientOf(cls), call)) as unknown[];
     return pks.map((pk) => {
       const tree = decodeModel(schema, this.key, reply);
       if (keyField) tree[keyField] = pk;

@@ -5,6 +5,7 @@
 import { collectionKey } from '../keys.js';
 import { requireClient } from '../runtime/connection.js';
 import type { Client, ScriptCall } from '../runtime/scripts.js';
+import { INDEXED_SCRIPTS } from '../runtime/lua-scripts.generated.js';
 import { OPERATIONS, type MethodName } from '../ops/table.js';
 import type { ModelMeta } from './meta.js';
 import type { ModelSchema } from './schema.js';
@@ -40,22 +41,56 @@ export function headArgs(cls: ModelStatic, method: MethodName): string[] {
 }
 
 /** The script call of an operation whose whole ARGV (headArgs, then its own) is `args`. */
-export function callWith(cls: ModelStatic, method: MethodName, main: string, args: string[], keys?: readonly string[]): ScriptCall {
+export function callWith(cls: ModelStatic, method: MethodName, main: string, args: string[], keys?: readonly string[], mains?: readonly string[]): ScriptCall {
   const op = OPERATIONS[method];
-  return {
+  const call = {
     script: op.script,
     keys: keys ?? keysOf(cls.schema, main),
     args,
     label: `${main} ${method}`,
     idempotent: op.idempotent,
   };
+  return INDEXED_SCRIPTS.has(op.script) ? withIndexTail(cls.schema, call, mains ?? [main]) : call;
 }
 
-/** The script call of an operation for one model of a class: groups, TTL arguments, then `extra`. */
-export function callFor(cls: ModelStatic, method: MethodName, main: string, extra: readonly string[], keys?: readonly string[]): ScriptCall {
+const KIND_LETTER: Readonly<Record<string, string>> = { int: 'n', float: 'n', datetime: 'n', bool: 'b', str: 's', enum: 'e' };
+
+/** ARGV of the index tail that describes the indexed fields: F, then path, kind, encoded default of each. */
+export function indexFieldArgs(schema: ModelSchema): string[] {
+  const out = [String(schema.indexed.length)];
+  for (const l of schema.indexed) out.push(l.path, KIND_LETTER[l.spec.kind]!, l.spec.encodedDefault());
+  return out;
+}
+
+/**
+ * A call of a script that keeps the indexes (INDEXED_SCRIPTS) with the index tail it ends with
+ * (lua/includes/index.lua): for a model without indexed fields the single ARGV '0'; else the
+ * bucket's index keys and the main keys `mains` (of one bucket) after its KEYS, their pks and the
+ * indexed fields after its ARGV.
+ */
+export function withIndexTail<C extends ScriptCall>(schema: ModelSchema, call: C, mains: readonly string[]): C {
+  if (schema.indexed.length === 0) return { ...call, args: [...call.args, '0'] };
+  const base = mains[0]!.slice(0, mains[0]!.lastIndexOf('{'));
+  const keys = [`${base}~all`, `${base}~values`, `${base}~expiry`, ...schema.indexed.map((l) => `${base}~index:${l.path}`), ...mains];
+  const args = [String(mains.length), ...mains.map((m) => m.slice(m.lastIndexOf('{') + 1, -1)), ...indexFieldArgs(schema)];
+  return { ...call, keys: [...call.keys, ...keys], args: [...call.args, ...args, String(args.length), String(keys.length)] };
+}
+
+/**
+ * The script call of an operation for one model of a class: groups, TTL arguments, then `extra`.
+ * `mains`: the models whose indexes the script updates, when not the one at `main` (a copy's).
+ */
+export function callFor(
+  cls: ModelStatic,
+  method: MethodName,
+  main: string,
+  extra: readonly string[],
+  keys?: readonly string[],
+  mains?: readonly string[],
+): ScriptCall {
   const args = headArgs(cls, method);
   for (let i = 0; i < extra.length; i += 1) args.push(extra[i]!); // no spread: extra may be huge
-  return callWith(cls, method, main, args, keys);
+  return callWith(cls, method, main, args, keys, mains);
 }
 
 export function clientOf(cls: ModelStatic): Client {

@@ -33,13 +33,15 @@ export function resolveKey(cls: ModelStatic, keyOrPk: string | AtomicRedisModel)
   if (parsed) {
     if (parsed.model !== cls.modelName) throw new ValidationError(`${cls.modelName}: ${show(keyOrPk)} is the key of another model`);
     checkPk(cls.modelName, parsed.pk); // a key's pk obeys the pk rules too (no lone surrogate)
-    return keyOrPk;
+    // a key of the other layout (README, Queries: indexed models live in buckets) names the same pk
+    const indexed = cls.schema.indexed.length > 0;
+    return (parsed.bucket !== undefined) === indexed ? keyOrPk : mainKey(cls.modelName, parsed.pk, indexed);
   }
   checkPk(cls.modelName, keyOrPk);
-  return mainKey(cls.modelName, keyOrPk);
+  return mainKey(cls.modelName, keyOrPk, cls.schema.indexed.length > 0);
 }
 
-function build<M extends AtomicRedisModel>(cls: ModelStatic<M>, key: string, reply: unknown[]): M {
+export function build<M extends AtomicRedisModel>(cls: ModelStatic<M>, key: string, reply: unknown[]): M {
   const pk = parseMainKey(key)!.pk;
   const safe = safeLoadFor(cls.schema, cls.Meta.safeLoad);
   const model = new (cls as unknown as new (t: object, b: Bind) => M)(decodeModel(cls.schema, key, reply, safe), { pk, trusted: true });
@@ -96,7 +98,8 @@ function unwrap(s: Settled): unknown {
 export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise<string[]> {
   const client = clientOf(cls);
   const prefix = keyPrefixOf(client);
-  const pattern = scanPattern(prefix, cls.modelName);
+  const indexed = cls.schema.indexed.length > 0;
+  const pattern = scanPattern(prefix, cls.modelName, indexed);
   const found: string[] = [];
   const seen = new Set<string>(); // SCAN may return a key more than once
   const where = `${cls.modelName} SCAN MATCH ${pattern}`;
@@ -111,7 +114,8 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
       cursor = next;
       for (const k of keys) {
         const key = k.slice(prefix.length);
-        if (found.length < maxResults && !seen.has(key) && parseMainKey(key)?.model === cls.modelName) {
+        const parsed = parseMainKey(key);
+        if (found.length < maxResults && !seen.has(key) && parsed?.model === cls.modelName && (parsed.bucket !== undefined) === indexed) {
           seen.add(key);
           found.push(key);
         }

@@ -70,7 +70,7 @@ export class ModelCore implements FieldOwner, Reloadable {
 
   /** The main key, `${name}:{${pk}}`. A nested model answers its root's key. */
   get key(): string {
-    return (this.mainKey ??= this.root === this ? mainKey(this.cls.modelName, this.pk) : this.root.key);
+    return (this.mainKey ??= this.root === this ? mainKey(this.cls.modelName, this.pk, this.cls.schema.indexed.length > 0) : this.root.key);
   }
 
   get isRoot(): boolean {

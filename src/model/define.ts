@@ -1,6 +1,9 @@
 /** defineModel: makes a model class from a shape of fields and its Meta options. */
 import { AtomicRedisModel, coreOfModel, type ModelStatic } from './base.js';
 import * as ops from './class-ops.js';
+import * as queries from './query-ops.js';
+import { isQuery } from '../query/where.js';
+import { reindex, type ReindexOptions } from './reindex.js';
 import { lockFromKey } from './locks.js';
 import { MissingParameterError } from '../errors.js';
 import type { HeldLock, LockOptions } from '../runtime/lock.js';
@@ -32,6 +35,7 @@ class ModelBase extends AtomicRedisModel {
 
   static async afind(this: ModelStatic, ...args: unknown[]) {
     preferSubclass(this);
+    if (args.length === 1 && isQuery(args[0])) return queries.findByQuery(this, args[0]);
     const { keys, options } = ops.findArgs(args);
     if (keys.length === 0) {
       const found = await ops.scanKeys(this, options.maxResults);
@@ -48,6 +52,10 @@ class ModelBase extends AtomicRedisModel {
   }
 
   static async afindOne(this: ModelStatic, ...args: unknown[]) {
+    if (args.length === 1 && isQuery(args[0])) {
+      preferSubclass(this);
+      return queries.findOneByQuery(this, args[0]);
+    }
     const { keys, options } = ops.findArgs(args);
     const found = await ModelBase.afind.call(this, ...keys, { ...options, skipMissing: true, maxResults: 1 });
     return found[0] ?? null;
@@ -76,12 +84,18 @@ class ModelBase extends AtomicRedisModel {
   }
 
   static adeleteMany(this: ModelStatic, ...keysOrModels: (string | AtomicRedisModel)[]) {
+    if (keysOrModels.length === 1 && isQuery(keysOrModels[0])) return queries.deleteByQuery(this, keysOrModels[0]);
     if (keysOrModels.length === 0) return Promise.reject(new MissingParameterError(`${this.modelName}.adeleteMany: give the keys, pks or models to delete`));
     return ops.deleteMany(this, 'AtomicRedisModel.adeleteMany', keysOrModels);
   }
 
-  static acount(this: ModelStatic) {
+  static acount(this: ModelStatic, ...query: unknown[]) {
+    if (query.length > 0 && query[0] !== undefined) return queries.countByQuery(this, query[0]);
     return ops.countKeys(this);
+  }
+
+  static areindex(this: ModelStatic, options?: ReindexOptions) {
+    return reindex(this, options);
   }
 
   static alockFromKey(

@@ -45,6 +45,14 @@ const TABLE = {
   'AtomicRedisModel.adeleteByKey': op('model/delete', DELETE, { decode: asDeleted }),
   'AtomicRedisModel.adeleteMany': op('model/delete', DELETE, { decode: asDeleted }),
   'AtomicRedisModel.agetOrCreate': op('model/get-or-create', CREATE, GET_OR_CREATE),
+  // Queries on indexed fields (README, Queries): the `where` forms of afind, afindOne, acount and
+  // adeleteMany, and areindex, which rebuilds the indexes of stored models and is no access to them.
+  'AtomicRedisModel.afindWhere': op('query/run', READ | FETCH),
+  'AtomicRedisModel.afindOneWhere': op('query/run', READ | FETCH),
+  'AtomicRedisModel.acountWhere': op('query/run', READ),
+  'AtomicRedisModel.adeleteWhere': op('query/run', DELETE, NOW),
+  'AtomicRedisModel.areindex': op('model/reindex', 0),
+  'AtomicRedisModel.areindexMove': op('model/import', 0), // areindex: a model of the layout without buckets moved into its bucket
   'module.aget': op('model/load', READ | FETCH),
   'module.afind': op('model/load', READ | FETCH),
   'module.afindOne': op('model/load', READ | FETCH),

@@ -137,9 +137,11 @@ async function releaseProblem(client: Client, target: LockTarget, key: string, t
 /** The model's `model/save` call made fenced: the lock key after the model's keys, the token after the TTL arguments. */
 function fenced(call: ScriptCall, key: string, token: string): ScriptCall {
   if (call.script !== 'model/save') throw new Error(`${call.label}: saveAtEnd expects a model/save call, got ${call.script}`);
+  // the lock key goes before the index tail's keys (lua/includes/index.lua), which end KEYS
+  const tail = Number(call.args[call.args.length - 1]);
   return {
     script: 'lock/save',
-    keys: [...call.keys, key],
+    keys: [...call.keys.slice(0, call.keys.length - tail), key, ...call.keys.slice(call.keys.length - tail)],
     args: [...call.args.slice(0, 3), token, ...call.args.slice(3)],
     label: `${call.label} (saveAtEnd, ${key})`,
   };

@@ -6,7 +6,7 @@
  * choose ids in a slot, which that package does not expose.
  */
 import type { Cluster } from 'ioredis';
-import { mainKey, newId, parseMainKey } from '../keys.js';
+import { bucketOf, mainKey, newId, parseMainKey } from '../keys.js';
 import { isCluster, keyPrefixOf, type Client } from './client.js';
 import { UnsupportedArgumentError } from '../errors.js';
 
@@ -129,8 +129,18 @@ function idInSlot(prefix: string, model: string, slot: number): string {
  */
 export function newIdsBeside(client: Client, key: string, n: number): string[] {
   const parsed = parseMainKey(key);
+  // A model with indexed fields: ids of its bucket (the copies share its hash tag, and its index keys).
+  if (parsed?.bucket !== undefined) return Array.from({ length: n }, () => idInBucket(parsed.bucket!));
   if (!isCluster(client) || !parsed) return Array.from({ length: n }, () => newId());
   const prefix = keyPrefixOf(client);
   const slot = keySlot(prefix + key);
   return Array.from({ length: n }, () => idInSlot(prefix, parsed.model, slot));
+}
+
+/** A new id (newId's layout) whose bucket is `bucket` (INDEX_BUCKETS tries on average). */
+function idInBucket(bucket: number): string {
+  for (;;) {
+    const id = newId();
+    if (bucketOf(id) === bucket) return id;
+  }
 }

@@ -1,0 +1,116 @@
+--[[ query/run: the models of some buckets that match a query (afind, afindOne, acount and
+adeleteMany with `where`; README, Queries). The client sends one call per hash slot and merges.
+KEYS         per bucket: its ~all, ~values, ~expiry keys and its F field indexes (3 + F keys)
+ARGV[1..3]   groups, refreshTtl mask, TTL ms ('' = none)      (includes/ttl.lua)
+ARGV[4]      'find', 'count' or 'delete'
+ARGV[5]      the plan, as JSON (src/query/plan.ts)
+ARGV[6]      the orderBy field (from 1), or 0 for pk order; ARGV[7] '1' for descending
+ARGV[8]      at most this many models per bucket (offset + maxResults), or -1 for all
+ARGV[9]      F, then per indexed field: path, kind, encoded default (as the index tail)
+ARGV[..]     C, then per collection field: path, kind (list|hash|set|zset|skip, as model/load)
+Reply        find: per match, in order: pk, the stored text of the orderBy field (or ''), and the
+             model as model/load replies for '*'; count: the number of matches; delete:
+             { models deleted, keys deleted }
+Errors       none
+Groups       AtomicRedisModel.afindWhere, AtomicRedisModel.afindOneWhere: READ|FETCH;
+             AtomicRedisModel.acountWhere: READ; AtomicRedisModel.adeleteWhere: DELETE
+TTL          rule 1 for the models returned (their keys are made from the bucket's, README, Queries)
+Expiry       each bucket first looks at up to 1000 models whose expiry time passed (index include)
+]]
+--@include ttl
+--@include collections
+--@include index
+--@include query
+local mode, plan = ARGV[4], cjson.decode(ARGV[5])
+local orderF, desc, limit = tonumber(ARGV[6]), ARGV[7] == '1', tonumber(ARGV[8])
+local F = tonumber(ARGV[9])
+local fargs = { '0' }
+for i = 9, 9 + 3 * F do fargs[#fargs + 1] = ARGV[i] end
+local c0 = 10 + 3 * F
+local colls = {}
+for i = 1, tonumber(ARGV[c0]) do colls[i] = { path = ARGV[c0 + 2 * i - 1], kind = ARGV[c0 + 2 * i] } end
+local refresh = ARGV[3] ~= '' and bit.band(ARGV[1], ARGV[2]) ~= 0
+local per = 3 + F
+
+-- The matches of one bucket: { pk, raw = the orderBy field's stored text, v = its value }, in order.
+local function matches(b, fields)
+  local found, seen = {}, {}
+  local function consider(pk)
+    if seen[pk] then return false end
+    seen[pk] = true
+    local rec = redis.call('HGET', b.vals, pk)
+    if not rec then return false end
+    if redis.call('EXISTS', rapyer_ix_main(b, pk)) == 0 then
+      rapyer_ix_drop(b, fields, pk, rec)
+      return false
+    end
+    local raws, cache = rapyer_ix_record(rec), {}
+    local get = function(f)
+      if cache[f] == nil then cache[f] = rapyer_q_value(fields[f].kind, raws[fields[f].path]) or false end
+      return cache[f] or nil
+    end
+    if not rapyer_q_test(plan, get) then return false end
+    local m = { pk = pk, raw = '' }
+    if orderF > 0 then m.raw = raws[fields[orderF].path] or 'null'; m.v = get(orderF) or RAPYER_NULL end
+    found[#found + 1] = m
+    return limit >= 0 and #found >= limit
+  end
+  local sources = rapyer_q_sources(plan, fields, b.all) or rapyer_q_sources({ t = 'all' }, fields, b.all)
+  local one = #sources == 1 and sources[1] or nil
+  -- one range already in the wanted order: walk it and stop at the limit
+  if one and ((orderF == 0 and one.eq and not desc) or (orderF > 0 and one.f == orderF)) then
+    rapyer_q_walk(one, desc, consider)
+    return found
+  end
+  if one and orderF > 0 and limit >= 0 and one.n > 2000 then
+    local lex = fields[orderF].kind == 's'
+    rapyer_q_walk(rapyer_q_measure({ key = fields[orderF].key, lex = lex, lo = lex and '-' or '-inf', hi = lex and '+' or '+inf', f = orderF }), desc, consider)
+    return found
+  end
+  local saved = limit
+  limit = -1
+  for _, r in ipairs(sources) do rapyer_q_walk(r, false, consider) end
+  limit = saved
+  table.sort(found, function(x, y)
+    if orderF > 0 and x.v ~= y.v then
+      if x.v == RAPYER_NULL then return not desc end
+      if y.v == RAPYER_NULL then return desc end
+      local c = rapyer_q_cmp(x.v, y.v)
+      if c ~= 0 then return (c < 0) ~= desc end
+    end
+    return rapyer_q_cmp(x.pk, y.pk) < 0
+  end)
+  if limit >= 0 then for i = #found, limit + 1, -1 do found[i] = nil end end
+  return found
+end
+
+local out, models, keys = {}, 0, 0
+for first = 1, #KEYS, per do
+  local b, fields = rapyer_ix_open({ keys = { unpack(KEYS, first, first + per - 1) }, args = fargs })
+  rapyer_ix_sweep(b, fields, 1000)
+  local found = matches(b, fields)
+  for _, m in ipairs(found) do
+    local main = rapyer_ix_main(b, m.pk)
+    if mode == 'find' then
+      local one = { redis.call('HGETALL', main) }
+      for i, c in ipairs(colls) do one[i + 1] = rapyer_read(rapyer_ix_coll(main, c.path), c.kind) end
+      if refresh then
+        redis.call('PEXPIRE', main, ARGV[3])
+        for _, c in ipairs(colls) do redis.call('PEXPIRE', rapyer_ix_coll(main, c.path), ARGV[3]) end
+        redis.call('ZADD', b.exp, redis.call('PEXPIRETIME', main), m.pk)
+      end
+      out[#out + 1] = m.pk
+      out[#out + 1] = m.raw
+      out[#out + 1] = one
+    elseif mode == 'delete' then
+      local rec = redis.call('HGET', b.vals, m.pk)
+      keys = keys + redis.call('DEL', main)
+      for _, c in ipairs(colls) do keys = keys + redis.call('DEL', rapyer_ix_coll(main, c.path)) end
+      rapyer_ix_drop(b, fields, m.pk, rec)
+    end
+    models = models + 1
+  end
+end
+if mode == 'count' then return models end
+if mode == 'delete' then return { models, keys } end
+return out
