@@ -15,12 +15,12 @@ describe('README', () => {
     expect(readme, 'run: npx tsx scripts/api-table.ts --write').to.equal(withTable(readme));
   });
 
-  it('runs the quick start as written', async function () {
-    this.timeout(30_000);
+  /** Runs the first ts block of a README section as a script against the test server; its output lines. */
+  async function runSection(heading: string, name: string): Promise<string[]> {
     const readme = readFileSync(readmeUrl, 'utf8');
-    const section = readme.slice(readme.indexOf('## Quick start'));
+    const section = readme.slice(readme.indexOf(heading));
     const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
-    const file = new URL('./.readme-quick-start.mts', import.meta.url);
+    const file = new URL(`./.readme-${name}.mts`, import.meta.url);
     const src = new URL('../src/index.ts', import.meta.url).href;
     writeFileSync(file, code.replaceAll("from 'rapyer-ts'", `from '${src}'`));
     try {
@@ -28,9 +28,19 @@ describe('README', () => {
         env: { ...process.env, REDIS_URL: testServer().url },
         timeout: 25_000, // killed, not left running (it would keep the run from exiting)
       });
-      expect(stdout.trim().split('\n')).to.deep.equal(['Session:{u1}', '1', '3']);
+      return stdout.trim().split('\n');
     } finally {
       rmSync(file, { force: true });
     }
+  }
+
+  it('runs the quick start as written', async function () {
+    this.timeout(30_000);
+    expect(await runSection('## Quick start', 'quick-start')).to.deep.equal(['Session:{u1}', '1', '3']);
+  });
+
+  it('runs the Queries example as written', async function () {
+    this.timeout(30_000);
+    expect(await runSection('## Queries', 'queries')).to.deep.equal(['ann eve', 'eve', 'ann bob', 'eve', 'bob', '1', '1', '2']);
   });
 });
