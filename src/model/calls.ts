@@ -40,17 +40,15 @@ export function headArgs(cls: ModelStatic, method: MethodName): string[] {
   return [OPERATIONS[method].groupsArg, mask, ttl];
 }
 
-/** The script call of an operation whose whole ARGV (headArgs, then its own) is `args`. */
+/**
+ * The script call of an operation whose whole ARGV (headArgs, then its own) is `args`. The call
+ * owns `args`: a script that keeps the indexes gets its index tail pushed onto it.
+ */
 export function callWith(cls: ModelStatic, method: MethodName, main: string, args: string[], keys?: readonly string[], mains?: readonly string[]): ScriptCall {
   const op = OPERATIONS[method];
-  const call = {
-    script: op.script,
-    keys: keys ?? keysOf(cls.schema, main),
-    args,
-    label: `${main} ${method}`,
-    idempotent: op.idempotent,
-  };
-  return INDEXED_SCRIPTS.has(op.script) ? withIndexTail(cls.schema, call, mains ?? [main]) : call;
+  let allKeys = keys ?? keysOf(cls.schema, main);
+  if (INDEXED_SCRIPTS.has(op.script)) allKeys = pushIndexTail(cls.schema, allKeys, args, mains ?? [main]);
+  return { script: op.script, keys: allKeys, args, label: `${main} ${method}`, idempotent: op.idempotent };
 }
 
 const KIND_LETTER: Readonly<Record<string, string>> = { int: 'n', float: 'n', datetime: 'n', bool: 'b', str: 's', enum: 'e' };
@@ -63,17 +61,22 @@ export function indexFieldArgs(schema: ModelSchema): string[] {
 }
 
 /**
- * A call of a script that keeps the indexes (INDEXED_SCRIPTS) with the index tail it ends with
+ * The index tail a script that keeps the indexes (INDEXED_SCRIPTS) ends with
  * (lua/includes/index.lua): for a model without indexed fields the single ARGV '0'; else the
  * bucket's index keys and the main keys `mains` (of one bucket) after its KEYS, their pks and the
- * indexed fields after its ARGV.
+ * indexed fields after its ARGV. Pushes onto `args`; answers the KEYS (a new array when it grew).
  */
-export function withIndexTail<C extends ScriptCall>(schema: ModelSchema, call: C, mains: readonly string[]): C {
-  if (schema.indexed.length === 0) return { ...call, args: [...call.args, '0'] };
+export function pushIndexTail(schema: ModelSchema, keys: readonly string[], args: string[], mains: readonly string[]): readonly string[] {
+  if (schema.indexed.length === 0) {
+    args.push('0');
+    return keys;
+  }
   const base = mains[0]!.slice(0, mains[0]!.lastIndexOf('{'));
-  const keys = [`${base}~all`, `${base}~values`, `${base}~expiry`, ...schema.indexed.map((l) => `${base}~index:${l.path}`), ...mains];
-  const args = [String(mains.length), ...mains.map((m) => m.slice(m.lastIndexOf('{') + 1, -1)), ...indexFieldArgs(schema)];
-  return { ...call, keys: [...call.keys, ...keys], args: [...call.args, ...args, String(args.length), String(keys.length)] };
+  const tailKeys = [`${base}~all`, `${base}~values`, `${base}~expiry`, ...schema.indexed.map((l) => `${base}~index:${l.path}`), ...mains];
+  const tail = [String(mains.length), ...mains.map((m) => m.slice(m.lastIndexOf('{') + 1, -1)), ...indexFieldArgs(schema)];
+  for (const a of tail) args.push(a);
+  args.push(String(tail.length), String(tailKeys.length));
+  return [...keys, ...tailKeys];
 }
 
 /**

@@ -233,6 +233,9 @@ export async function deleteMany(cls: ModelStatic, method: DeleteMethod, keysOrM
 /** Refuses options that would be read silently wrong (maxResults -1, 1.5, null, 'x'; skipMissing 'yes'). */
 function checkFindOptions(where: string, options: FindOptions): void {
   const { maxResults, skipMissing, skipCorrupted } = options;
+  if (Object.hasOwn(options, 'where')) {
+    throw new ValidationError(`${where}: a query ({ where }) is the only argument, not options after keys (README, Queries)`);
+  }
   if (skipCorrupted !== undefined && typeof skipCorrupted !== 'boolean') {
     throw new ValidationError(`${where}: skipCorrupted must be a boolean, got ${show(skipCorrupted)}`);
   }
