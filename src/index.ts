@@ -7,7 +7,7 @@ export type { Operation, InPipeline } from './ops/operation.js';
 export { operationChannel } from './ops/trace.js';
 export type { OperationTrace } from './ops/trace.js';
 export { field } from './fields/builders.js';
-export type { FieldOptions, JsonValue } from './fields/spec.js';
+export type { FieldOptions, JsonValue, IndexKind, NestedIndex } from './fields/spec.js';
 export { FieldSpec } from './fields/spec.js';
 export { BaseRedisType } from './fields/base.js';
 export { ScalarHandle, RedisStr, RedisBool, RedisBytes, RedisJson, RedisEnum } from './fields/scalar.js';
@@ -27,7 +27,18 @@ export { defineModel } from './model/define.js';
 export { ModelMeta } from './model/meta.js';
 export type { MetaOptions } from './model/meta.js';
 export type { ModelClass, ModelInstance, InputOf, PartialInputOf, FieldsOf } from './model/types.js';
-export type { WhereOf, OrderByOf, QueryOf, FindOneQueryOf, FindQueryOf, Direction, EqualityOps, RangeOps, PrefixOps, OperatorsOf } from './query/types.js';
+export type {
+  WhereOf,
+  OrderByOf,
+  QueryOf,
+  FindOneQueryOf,
+  FindQueryOf,
+  Direction,
+  EqualityOps,
+  RangeOps,
+  PrefixOps,
+  OperatorsOf,
+} from './query/types.js';
 export type { Shape } from './model/schema.js';
 export type { FindOptions, DeleteResult, GetOrCreateResult } from './model/class-ops.js';
 export {

@@ -9,13 +9,15 @@ import type { IndexKind } from '../fields/spec.js';
 import type { Shape } from '../model/schema.js';
 
 type Types<F> = F extends { readonly __types?: infer T } ? NonNullable<T> : never;
-type ValueOf<F> = Types<F> extends { value: infer V } ? V : never;
-type IndexOf<F> = Types<F> extends { index: infer X } ? X : false;
+/** The value type of a field spec (its phantom). */
+export type ValueOf<F> = Types<F> extends { value: infer V } ? V : never;
+/** A field spec's phantom `index`: its IndexKind when indexed, a NestedIndex for a nested model, else false. */
+export type IndexOf<F> = Types<F> extends { index: infer X } ? X : false;
 
 /** The keys that combine sub-queries; a field of one of these names cannot be queried. */
-type Combinator = 'AND' | 'OR' | 'NOT';
+export type Combinator = 'AND' | 'OR' | 'NOT';
 /** The kinds that are ordered: ranges (`gt`, `gte`, `lt`, `lte`) and orderBy take them. */
-type Ranged = 'int' | 'float' | 'datetime' | 'str';
+export type Ranged = 'int' | 'float' | 'datetime' | 'str';
 
 /** A sort direction of orderBy. */
 export type Direction = 'asc' | 'desc';
@@ -48,7 +50,7 @@ export type OperatorsOf<V, K extends IndexKind> = EqualityOps<V> &
   (K extends 'str' ? PrefixOps : unknown);
 
 /** What a where-object takes for one field: a value (equality) or an operator object. */
-type FieldWhere<F> =
+export type FieldWhere<F> =
   IndexOf<F> extends infer X
     ? X extends IndexKind
       ? ValueOf<F> | OperatorsOf<ValueOf<F>, X>
@@ -60,7 +62,7 @@ type FieldWhere<F> =
     : never;
 
 /** The fields a where-object may name: indexed ones, and nested models holding indexed ones. */
-type WhereFields<S extends Shape> = {
+export type WhereFields<S extends Shape> = {
   readonly [K in keyof S as K extends Combinator ? never : [FieldWhere<S[K]>] extends [never] ? never : K]?: FieldWhere<S[K]>;
 };
 
@@ -77,7 +79,7 @@ export type WhereOf<S extends Shape> = WhereFields<S> & {
 };
 
 /** What orderBy takes for one field: a direction, or for a nested model its own orderBy. */
-type OrderEntry<F> =
+export type OrderEntry<F> =
   IndexOf<F> extends infer X
     ? X extends Ranged
       ? Direction
@@ -88,7 +90,8 @@ type OrderEntry<F> =
         : never
     : never;
 
-type OrderFields<S extends Shape> = {
+/** The fields an orderBy may name: indexed int, float, datetime and str ones, and nested models holding such. */
+export type OrderFields<S extends Shape> = {
   readonly [K in keyof S as [OrderEntry<S[K]>] extends [never] ? never : K]: OrderEntry<S[K]>;
 };
 
