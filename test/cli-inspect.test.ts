@@ -45,6 +45,21 @@ describe('rapyer-ts inspect (in-process)', () => {
     expect(text).to.include('"token-123"');
   });
 
+  it('inspects a model with indexed fields by its bucketed main key', async () => {
+    const Indexed = defineModel('CliInspectIndexed', {
+      id: field.str({ key: true }),
+      n: field.int({ default: 0, index: true }),
+      tags: field.list(field.str()),
+    });
+    const m = await new Indexed({ id: 'q', n: 4, tags: ['t'] }).asave();
+    expect(m.key).to.match(/^CliInspectIndexed:\{CliInspectIndexed#\d+\}:\{q\}$/);
+    const r = await inspect(testClient(), m.key, 100, 5000);
+    expect(r).to.include({ model: 'CliInspectIndexed', pk: 'q' });
+    const byKey = new Map(r.keys.map((k) => [k.key, k]));
+    expect(byKey.get(m.key)!.value).to.deep.equal({ id: 'q', n: 4 });
+    expect(byKey.get(`${m.key}:tags`)!.value).to.deep.equal(['t']);
+  });
+
   for (const url of ['::::', 'redis://[bad', 'not a url']) {
     it(`an unparsable --url ${JSON.stringify(url)} is a usage error (code 2) naming it`, () => {
       let error: unknown = null;

@@ -37,10 +37,13 @@ export interface Inspection {
 export const DECODE_NOTE =
   'decoded from the storage layout, without the model class: each value is its stored JSON (bytes as hex strings, datetimes as epoch ms)';
 
-/** `[prefix]Name:{pk}`: the model name and pk of a main key (a keyPrefix may stand before it). */
+/**
+ * `[prefix]Name:{pk}`, or `[prefix]Name:{Name#bucket}:{pk}` for a model with indexed fields
+ * (README, Queries): the model name and pk of a main key (a keyPrefix may stand before it).
+ */
 function parseKey(key: string): { model: string; pk: string } {
-  const m = /^(?:.*:)?([^:{}]+):\{([^{}]+)\}$/.exec(key);
-  if (!m) throw new CliError(`${JSON.stringify(key)} is not a model's main key (Name:{pk}, after any keyPrefix)`, 2);
+  const m = /^(?:.*:)?([^:{}]+):\{([^{}]+)\}$/.exec(key) ?? /^(?:.*:)?([^:{}]+):\{\1#\d+\}:\{([^{}]+)\}$/.exec(key);
+  if (!m) throw new CliError(`${JSON.stringify(key)} is not a model's main key (Name:{pk} or Name:{Name#b}:{pk}, after any keyPrefix)`, 2);
   return { model: m[1]!, pk: m[2]! };
 }
 
