@@ -56,6 +56,9 @@ export class ModelSchema {
           `${name}: ${fname} cannot be excluded from storage (a key field, a nested model or a priority queue lives in Redis)`,
         );
       }
+      if (spec.options.index && (fname === 'AND' || fname === 'OR' || fname === 'NOT')) {
+        throw new UnsupportedArgumentError(`${name}: ${fname} cannot be indexed (a where-object reads AND, OR and NOT as combinators; README, Queries)`);
+      }
       if (spec.options.index && (!INDEXABLE.has(spec.kind) || spec.options.exclude)) {
         throw new UnsupportedArgumentError(
           `${name}: ${fname} cannot be indexed (index: true is for str, int, float, bool, datetime and enum fields that are stored)`,
