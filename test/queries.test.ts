@@ -3,7 +3,7 @@
  * exact by every write script (same script as the write), on both topologies.
  */
 import { expect } from 'chai';
-import { defineModel, field, ValidationError, ZeroDivisionError } from '../src/index.js';
+import { defineModel, field, UnsupportedArgumentError, ValidationError, ZeroDivisionError } from '../src/index.js';
 import { testClient } from './helpers/hooks.js';
 import { expectReject } from './helpers/reject.js';
 
@@ -117,6 +117,19 @@ describe('queries on indexed fields', () => {
     expect(r.modelsDeleted).to.equal(2);
     expect(await testClient().exists((await QUser.afind({ where: {} }))[0]!.key)).to.equal(1);
     expect(pks(await QUser.afind({ where: {} }))).to.deep.equal(['b', 'd']);
+  });
+
+  it('refuses index: true at definition on a kind that cannot be indexed', () => {
+    const bad = {
+      list: field.list(field.str(), { index: true } as never),
+      json: field.json({ index: true } as never),
+      bytes: field.bytes({ index: true } as never),
+      excluded: field.str({ index: true, exclude: true }),
+      AND: field.str({ index: true }),
+    };
+    for (const [name, spec] of Object.entries(bad)) {
+      expect(() => defineModel(`QBad_${name}`, { [name]: spec }, { register: false }), name).to.throw(UnsupportedArgumentError, /cannot be indexed/);
+    }
   });
 
   it('a bad where is a ValidationError before anything is sent', async () => {
