@@ -39,8 +39,12 @@ describe('README', () => {
     expect(await runSection('## Quick start', 'quick-start')).to.deep.equal(['Session:{u1}', '1', '3']);
   });
 
-  it('runs the Queries example as written', async function () {
-    this.timeout(30_000);
-    expect(await runSection('## Queries', 'queries')).to.deep.equal(['ann eve', 'eve', 'ann bob', 'eve', 'bob', '1', '1', '2']);
-  });
+  // The example connects a plain Redis client (as written for one server): on the cluster
+  // topology its models would live on three masters. Queries on a Cluster: test/queries*.test.ts.
+  if (process.env.TEST_TOPOLOGY !== 'cluster') {
+    it('runs the Queries example as written', async function () {
+      this.timeout(30_000);
+      expect(await runSection('## Queries', 'queries')).to.deep.equal(['ann eve', 'eve', 'ann bob', 'eve', 'bob', '1', '1', '2']);
+    });
+  }
 });
