@@ -76,10 +76,21 @@ const WHERES: [string, Record<string, unknown>, (r: Row) => boolean][] = [
   ['s starts with "a"', { s: { startsWith: 'a' } }, (r) => r.s.startsWith('a')],
   ['f null or n = 6', { OR: [{ f: null }, { n: 6 }] }, (r) => r.f === null || r.n === 6],
   ['f ne 0.5 (null included)', { f: { ne: 0.5 } }, (r) => r.f !== 0.5],
-  ['at in range, NOT n = 1', { at: { gte: new Date(1_004_000), lt: new Date(1_012_000) }, NOT: { n: 1 } }, (r) => r.at !== null && r.at >= 1_004_000 && r.at < 1_012_000 && r.n !== 1],
+  [
+    'at in range, NOT n = 1',
+    { at: { gte: new Date(1_004_000), lt: new Date(1_012_000) }, NOT: { n: 1 } },
+    (r) => r.at !== null && r.at >= 1_004_000 && r.at < 1_012_000 && r.n !== 1,
+  ],
 ];
 
-const WINDOWS: { offset?: number; maxResults?: number }[] = [{}, { maxResults: 1 }, { offset: 3, maxResults: 7 }, { offset: 40 }, { offset: 190, maxResults: 50 }, { maxResults: 0 }];
+const WINDOWS: { offset?: number; maxResults?: number }[] = [
+  {},
+  { maxResults: 1 },
+  { offset: 3, maxResults: 7 },
+  { offset: 40 },
+  { offset: 190, maxResults: 50 },
+  { maxResults: 0 },
+];
 
 describe('queries: ordering and merging across buckets', () => {
   let data: Row[] = [];
