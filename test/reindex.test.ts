@@ -14,7 +14,7 @@ import { allKeys, testClient } from './helpers/hooks.js';
 import { expectIndexExact, rawKeys } from './helpers/index-check.js';
 import { expectReject } from './helpers/reject.js';
 
-const shape = (indexN: boolean, indexS: boolean) => ({
+const shape = <N extends boolean, S extends boolean>(indexN: N, indexS: S) => ({
   id: field.str({ key: true }),
   n: field.int({ default: 0, index: indexN }),
   s: field.str({ default: '', index: indexS }),
@@ -42,7 +42,7 @@ async function copyModelKeys(from: string, to: string, keep = false): Promise<vo
   for (const k of await allKeys(`${from}:*`)) {
     const dump = await c.dumpBuffer(k);
     const pttl = await c.pttl(k);
-    await c.restore(k.split(from).join(to), pttl > 0 ? pttl : 0, dump!);
+    await c.restore(k.split(from).join(to), Math.max(pttl, 0), dump!);
     if (!keep) await c.del(k);
   }
 }
