@@ -173,3 +173,20 @@ export async function snapshotClass(name: string, view: RawView = defaultView())
   }
   return out;
 }
+
+/**
+ * Asserts two snapshots hold the same keys, types and contents, and the same expiry times within
+ * `slackMs` (a key a failed batch restored with DUMP / RESTORE gets its PTTL back, measured and
+ * applied at two instants of the script: up to its run time later).
+ */
+export function expectSameState(after: Record<string, unknown>, before: Record<string, unknown>, slackMs = 0): void {
+  type Entry = { type: string; content: unknown; expireAt: number };
+  const strip = (s: Record<string, unknown>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, { ...(v as Entry), expireAt: 0 }]));
+  expect(strip(after)).to.deep.equal(strip(before));
+  for (const [k, v] of Object.entries(before)) {
+    const was = (v as Entry).expireAt;
+    const is = (after[k] as Entry).expireAt;
+    if (was < 0) expect(is, `${k} has no TTL`).to.equal(was);
+    else expect(is, `${k} expiry time`).to.be.within(was, was + slackMs);
+  }
+}
