@@ -8,6 +8,7 @@ Errors       KEY_NOT_FOUND when the model is not stored
 Groups       AtomicRedisModel.asetTtl: UPDATE
 ]]
 --@include ttl
+--@index
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local ms = tonumber(ARGV[4])
 for i = 1, #KEYS do

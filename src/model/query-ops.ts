@@ -31,11 +31,11 @@ export async function findOneByQuery<M extends AtomicRedisModel>(cls: ModelStati
 }
 
 /** `Model.acount({ where })`: the number of matching models (READ). */
-export function countByQuery(cls: ModelStatic, query: unknown): Promise<number> {
+export async function countByQuery(cls: ModelStatic, query: unknown): Promise<number> {
   return countWhere(cls, 'AtomicRedisModel.acountWhere', compile(cls, 'acount', query, { order: false, limit: false }));
 }
 
 /** `Model.adeleteMany({ where })`: deletes every matching model whole (DELETE). */
-export function deleteByQuery(cls: ModelStatic, query: unknown): Promise<{ modelsDeleted: number; keysDeleted: number }> {
+export async function deleteByQuery(cls: ModelStatic, query: unknown): Promise<{ modelsDeleted: number; keysDeleted: number }> {
   return deleteWhere(cls, 'AtomicRedisModel.adeleteWhere', compile(cls, 'adeleteMany', query, { order: false, limit: false }));
 }
