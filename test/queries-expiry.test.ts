@@ -116,7 +116,10 @@ describe('queries and expiry', () => {
     }
   });
 
-  it('afindOne and maxResults refresh only the models they return', async () => {
+  // On one server the query is one script, which merges its buckets before it reads: it refreshes
+  // only the models it returns. On a Cluster each slot's script reads (and refreshes) its own first
+  // offset + maxResults matches, and the client keeps the first ones overall (README, Queries).
+  it('afindOne and maxResults refresh only the models they return (a Cluster: at most the first of each slot)', async () => {
     const ids = Array.from({ length: 32 }, (_v, i) => `m${String(i).padStart(2, '0')}`);
     const ms = await Long.ainsert(...ids.map((id, i) => new Long({ id, n: i })));
     for (const m of ms) await m.asetTtl(50);
@@ -126,7 +129,11 @@ describe('queries and expiry', () => {
     expect([...returned]).to.deep.equal(['m00', 'm31', 'm30']);
     const refreshed: string[] = [];
     for (const m of ms) if ((await testClient().pttl(m.key)) > 60_000) refreshed.push(m.pk);
-    expect(refreshed.sort()).to.deep.equal([...returned].sort());
+    if (process.env.TEST_TOPOLOGY !== 'cluster') expect(refreshed.sort()).to.deep.equal([...returned].sort());
+    else {
+      for (const pk of returned) expect(refreshed).to.include(pk);
+      expect(refreshed.length).to.be.at.most(16 * 3); // afindOne: 1 per slot group, the page: 2 per slot group
+    }
   });
 
   it('writes reclaim the entries of expired models of their bucket, two per write', async () => {

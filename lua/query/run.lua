@@ -6,7 +6,10 @@ ARGV[4]      'find', 'count' or 'delete'
 ARGV[5]      the plan, as JSON (src/query/plan.ts)
 ARGV[6]      the orderBy field (from 1), or 0 for pk order; ARGV[7] '1' for descending
 ARGV[8]      at most this many models per bucket (offset + maxResults), or -1 for all
-ARGV[9]      F, then per indexed field: path, kind, encoded default (as the index tail)
+ARGV[9]      how many of the merged matches to skip (the offset, when this is the query's only
+             call; else 0 and the client skips them): the matches of every bucket are merged, and
+             only those kept are read, refreshed or deleted
+ARGV[10]     F, then per indexed field: path, kind, encoded default (as the index tail)
 ARGV[..]     C, then per collection field: path, kind (list|hash|set|zset|skip, as model/load)
 Reply        find: per match, in order: pk, the stored text of the orderBy field (or ''), and the
              model as model/load replies for '*'; count: the number of matches; delete:
@@ -14,7 +17,8 @@ Reply        find: per match, in order: pk, the stored text of the orderBy field
 Errors       none
 Groups       AtomicRedisModel.afindWhere, AtomicRedisModel.afindOneWhere: READ|FETCH;
              AtomicRedisModel.acountWhere: READ; AtomicRedisModel.adeleteWhere: DELETE
-TTL          rule 1 for the models returned (their keys are made from the bucket's, README, Queries)
+TTL          rule 1 for the models returned, and counted (acount is READ); their keys are made
+             from the bucket's (README, Queries)
 Expiry       each bucket first looks at up to 1000 models whose expiry time passed (index include)
 ]]
 --@include ttl
@@ -22,15 +26,26 @@ Expiry       each bucket first looks at up to 1000 models whose expiry time pass
 --@include index
 --@include query
 local mode, plan = ARGV[4], cjson.decode(ARGV[5])
-local orderF, desc, limit = tonumber(ARGV[6]), ARGV[7] == '1', tonumber(ARGV[8])
-local F = tonumber(ARGV[9])
+local orderF, desc, limit, skip = tonumber(ARGV[6]), ARGV[7] == '1', tonumber(ARGV[8]), tonumber(ARGV[9])
+local F = tonumber(ARGV[10])
 local fargs = { '0' }
-for i = 9, 9 + 3 * F do fargs[#fargs + 1] = ARGV[i] end
-local c0 = 10 + 3 * F
+for i = 10, 10 + 3 * F do fargs[#fargs + 1] = ARGV[i] end
+local c0 = 11 + 3 * F
 local colls = {}
 for i = 1, tonumber(ARGV[c0]) do colls[i] = { path = ARGV[c0 + 2 * i - 1], kind = ARGV[c0 + 2 * i] } end
 local refresh = ARGV[3] ~= '' and bit.band(ARGV[1], ARGV[2]) ~= 0
 local per = 3 + F
+
+-- The order of matches: by the orderBy value (null first ascending, last descending), then pk.
+local function before(x, y)
+  if orderF > 0 and x.v ~= y.v then
+    if x.v == RAPYER_NULL then return not desc end
+    if y.v == RAPYER_NULL then return desc end
+    local c = rapyer_q_cmp(x.v, y.v)
+    if c ~= 0 then return (c < 0) ~= desc end
+  end
+  return rapyer_q_cmp(x.pk, y.pk) < 0
+end
 
 -- The matches of one bucket: { pk, raw = the orderBy field's stored text, v = its value }, in order.
 local function matches(b, fields)
@@ -71,45 +86,47 @@ local function matches(b, fields)
   limit = -1
   for _, r in ipairs(sources) do rapyer_q_walk(r, false, consider) end
   limit = saved
-  table.sort(found, function(x, y)
-    if orderF > 0 and x.v ~= y.v then
-      if x.v == RAPYER_NULL then return not desc end
-      if y.v == RAPYER_NULL then return desc end
-      local c = rapyer_q_cmp(x.v, y.v)
-      if c ~= 0 then return (c < 0) ~= desc end
-    end
-    return rapyer_q_cmp(x.pk, y.pk) < 0
-  end)
+  table.sort(found, before)
   if limit >= 0 then for i = #found, limit + 1, -1 do found[i] = nil end end
   return found
 end
 
-local out, models, keys = {}, 0, 0
+local picked = {}
 for first = 1, #KEYS, per do
   local b, fields = rapyer_ix_open({ keys = { unpack(KEYS, first, first + per - 1) }, args = fargs })
   rapyer_ix_sweep(b, fields, 1000)
-  local found = matches(b, fields)
-  for _, m in ipairs(found) do
-    local main = rapyer_ix_main(b, m.pk)
+  for _, m in ipairs(matches(b, fields)) do
+    m.b, m.fields = b, fields
+    picked[#picked + 1] = m
+  end
+end
+if #KEYS > per then table.sort(picked, before) end
+local last = limit >= 0 and math.min(limit, #picked) or #picked
+
+local out, models, keys = {}, 0, 0
+for i = skip + 1, last do
+  local m = picked[i]
+  local main = rapyer_ix_main(m.b, m.pk)
+  if mode == 'delete' then
+    local rec = redis.call('HGET', m.b.vals, m.pk)
+    keys = keys + redis.call('DEL', main)
+    for _, c in ipairs(colls) do keys = keys + redis.call('DEL', rapyer_ix_coll(main, c.path)) end
+    rapyer_ix_drop(m.b, m.fields, m.pk, rec)
+  else
     if mode == 'find' then
       local one = { redis.call('HGETALL', main) }
-      for i, c in ipairs(colls) do one[i + 1] = rapyer_read(rapyer_ix_coll(main, c.path), c.kind) end
-      if refresh then
-        redis.call('PEXPIRE', main, ARGV[3])
-        for _, c in ipairs(colls) do redis.call('PEXPIRE', rapyer_ix_coll(main, c.path), ARGV[3]) end
-        redis.call('ZADD', b.exp, redis.call('PEXPIRETIME', main), m.pk)
-      end
+      for j, c in ipairs(colls) do one[j + 1] = rapyer_read(rapyer_ix_coll(main, c.path), c.kind) end
       out[#out + 1] = m.pk
       out[#out + 1] = m.raw
       out[#out + 1] = one
-    elseif mode == 'delete' then
-      local rec = redis.call('HGET', b.vals, m.pk)
-      keys = keys + redis.call('DEL', main)
-      for _, c in ipairs(colls) do keys = keys + redis.call('DEL', rapyer_ix_coll(main, c.path)) end
-      rapyer_ix_drop(b, fields, m.pk, rec)
     end
-    models = models + 1
+    if refresh then
+      redis.call('PEXPIRE', main, ARGV[3])
+      for _, c in ipairs(colls) do redis.call('PEXPIRE', rapyer_ix_coll(main, c.path), ARGV[3]) end
+      redis.call('ZADD', m.b.exp, redis.call('PEXPIRETIME', main), m.pk)
+    end
   end
+  models = models + 1
 end
 if mode == 'count' then return models end
 if mode == 'delete' then return { models, keys } end

@@ -1,8 +1,10 @@
 /**
- * `Model.areindex()` (README, Queries): brings the indexes of a class in line with its stored
- * models, in batches. Models in their bucket are indexed again by model/reindex; models written
- * before the class had an indexed field (`${name}:{${pk}}`) are moved into their bucket
- * (DUMP here, then model/import restores and indexes them, then the old keys are deleted).
+ * `Model.areindex()` (README, Queries): rebuilds the indexes of a class from its stored models.
+ * Every index key of its buckets is deleted first (entries of fields no longer indexed, of
+ * models gone behind the library's back, of values written while a field was not indexed), then
+ * the models in their bucket are indexed again by model/reindex, in batches; models written
+ * before the class had an indexed field (`${name}:{${pk}}`) are moved into their bucket (DUMP
+ * here, then model/import restores and indexes them, then the old keys are deleted).
  */
 import { ValidationError, show } from '../errors.js';
 import { mainKey, parseMainKey, scanPattern } from '../keys.js';
@@ -19,24 +21,36 @@ export interface ReindexOptions {
   readonly onProgress?: (done: number) => void;
 }
 
-/** Main keys of the class in the layout without buckets (stored before it had indexed fields). */
-async function oldKeys(client: Client, name: string): Promise<string[]> {
+/** The keys (without the keyPrefix) matching a SCAN pattern on every master. */
+async function scanAll(client: Client, pattern: string, keep: (key: string) => boolean): Promise<string[]> {
   const prefix = keyPrefixOf(client);
-  const pattern = scanPattern(prefix, name, false);
   const found = new Set<string>();
   for (const node of await masters(client)) {
     let cursor = '0';
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
-      for (const k of keys) {
-        const key = k.slice(prefix.length);
-        const parsed = parseMainKey(key);
-        if (parsed?.model === name && parsed.bucket === undefined) found.add(key);
-      }
+      for (const k of keys) if (keep(k.slice(prefix.length))) found.add(k.slice(prefix.length));
     } while (cursor !== '0');
   }
   return [...found];
+}
+
+/** Main keys of the class in the layout without buckets (stored before it had indexed fields). */
+function oldKeys(client: Client, name: string): Promise<string[]> {
+  return scanAll(client, scanPattern(keyPrefixOf(client), name, false), (key) => {
+    const parsed = parseMainKey(key);
+    return parsed?.model === name && parsed.bucket === undefined;
+  });
+}
+
+/** Deletes every index key of the class's buckets (`${name}:{${name}#b}:~…`). */
+async function dropIndexes(client: Client, name: string): Promise<void> {
+  const esc = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+  const pattern = `${esc(keyPrefixOf(client))}${esc(name)}:{${esc(name)}#*}:~*`;
+  const base = new RegExp(`^${name.replace(/[.]/g, '\\.')}:\\{${name.replace(/[.]/g, '\\.')}#\\d+\\}:~`);
+  const keys = await scanAll(client, pattern, (key) => base.test(key));
+  await Promise.all(keys.map((k) => client.del(k)));
 }
 
 /** Moves a batch of models of the old layout into their buckets; the old keys go once moved. */
@@ -68,6 +82,7 @@ export async function reindex(cls: ModelStatic, options: ReindexOptions = {}): P
   if (cls.schema.indexed.length === 0) throw new ValidationError(`${cls.modelName}.areindex: the model has no indexed field (index: true)`);
   const client = clientOf(cls);
   let done = 0;
+  await dropIndexes(client, cls.modelName);
   const keys = await scanKeys(cls as Parameters<typeof scanKeys>[0]);
   for (let i = 0; i < keys.length; i += batchSize) {
     const batch = keys.slice(i, i + batchSize);

@@ -36,8 +36,14 @@ function bucketGroups(cls: ModelStatic): number[][] {
   return [...bySlot.values()];
 }
 
+/**
+ * The query's calls, one per slot group. When there is one call, the script skips the offset
+ * itself (it merges every bucket, so it reads and refreshes only the models returned); with
+ * several, each answers its first offset + maxResults and the client merges and skips.
+ */
 function calls(cls: ModelStatic, method: MethodName, mode: QueryMode, q: CompiledQuery): ScriptCall[] {
   const schema = cls.schema;
+  const groups = bucketGroups(cls);
   const paths = schema.indexed.map((l) => l.path);
   const limit = q.maxResults === null ? -1 : q.offset + q.maxResults;
   const kinds = loadAllArgs(schema).slice(1);
@@ -49,10 +55,11 @@ function calls(cls: ModelStatic, method: MethodName, mode: QueryMode, q: Compile
     String(q.order?.f ?? 0),
     q.order?.desc ? '1' : '0',
     String(limit),
+    String(groups.length === 1 ? q.offset : 0),
     ...indexFieldArgs(schema),
     ...colls,
   ];
-  return bucketGroups(cls).map((buckets) => ({
+  return groups.map((buckets) => ({
     script: OPERATIONS[method].script,
     keys: buckets.flatMap((b) => indexKeys(cls.modelName, b, paths)),
     args,
@@ -96,12 +103,14 @@ function order(found: Found[], desc: boolean, ordered: boolean): Found[] {
 /** The models matching a query, in order, cut to offset and maxResults (afind, afindOne). */
 export async function findWhere(cls: ModelStatic, method: MethodName, q: CompiledQuery): Promise<Found[]> {
   const found: Found[] = [];
-  for (const reply of await send(cls, method, 'find', q)) {
+  const replies = await send(cls, method, 'find', q);
+  const offset = replies.length === 1 ? 0 : q.offset; // one script skipped it itself
+  for (const reply of replies) {
     const flat = reply as unknown[];
     for (let i = 0; i < flat.length; i += 3) found.push({ pk: String(flat[i]), raw: String(flat[i + 1]), reply: flat[i + 2] as unknown[] });
   }
   const sorted = order(found, q.order?.desc === true, q.order !== null);
-  return sorted.slice(q.offset, q.maxResults === null ? undefined : q.offset + q.maxResults);
+  return sorted.slice(offset, q.maxResults === null ? undefined : offset + q.maxResults);
 }
 
 /** The number of models matching a query (acount). */
