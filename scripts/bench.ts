@@ -29,7 +29,7 @@ import { defineModels, loadLib, type Models } from './bench/models.js';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--check] [--json FILE] [--svg FILE] [--md FILE] [--only WORKLOAD[,WORKLOAD]]
 
-  --quick        short runs (about a minute in total); the default run takes about 5 minutes
+  --quick        short runs (about two minutes in total); the default run takes about 7 minutes
   --check        exit with status 3 when a goal is missed (or a stored-state check failed)
   --json FILE    write { redis, node, results: [{ workload, impl, opsPerSec, p50Ms, p99Ms,
                  roundTripsPerOp, lostUpdates? }], goals, memory }
