@@ -7,7 +7,8 @@
  * redis-om (its own client, node-redis), where it has an equivalent. Starts an embedded Redis on
  * a free loopback port unless REDIS_URL is set. Prints ops/s, p50/p99 latency, round trips per
  * operation (counted on the clients' sockets) and the updates lost under concurrency, then one
- * line per goal and the growth tables. `--check` exits with 3 when a goal is missed.
+ * line per goal, the growth tables and the query tables (scripts/bench/workloads-queries.ts).
+ * `--check` exits with 3 when a goal is missed.
  */
 import { cpus } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { IMPLS, defineBaselines, type ImplName } from './bench/baselines.js';
 import { collectionWorkloads } from './bench/workloads-collections.js';
 import { growthTables, growthWorkloads, measureMemory, type MemoryRow } from './bench/workloads-growth.js';
 import { scalarWorkloads } from './bench/workloads.js';
+import { queryTables, queryWorkloads } from './bench/workloads-queries.js';
 import { measureSlice, summarize, type Prepared, type Slice, type Timing, type Workload } from './bench/runner.js';
 import { progress, type Progress } from './bench/progress.js';
 import { PIPELINE_ONE_ROUND_TRIP, checkFailures, goalLines, type GoalLine } from './bench/goals.js';
@@ -27,14 +29,17 @@ import { defineModels, loadLib, type Models } from './bench/models.js';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--check] [--json FILE] [--svg FILE] [--md FILE] [--only WORKLOAD[,WORKLOAD]]
 
-  --quick        short runs (about a minute in total); the default run takes about 5 minutes
+  --quick        short runs (about two minutes in total); the default run takes about 7 minutes
   --check        exit with status 3 when a goal is missed (or a stored-state check failed)
   --json FILE    write { redis, node, results: [{ workload, impl, opsPerSec, p50Ms, p99Ms,
                  roundTripsPerOp, lostUpdates? }], goals, memory }
   --svg FILE     write a bar chart of ops/s per workload, one bar per impl
   --md FILE      write the growth tables between <!-- bench:growth --> and <!-- /bench:growth -->
-                 in FILE (e.g. BENCHMARKS.md), or as the whole FILE when it has no such markers
-  --only LIST    run only these workloads (comma-separated)
+                 and the query tables between <!-- bench:queries --> and <!-- /bench:queries -->
+                 in FILE (e.g. BENCHMARKS.md; a section whose workloads did not run is left as it
+                 is), or as the whole FILE when it has neither pair of markers
+  --only LIST    run only these workloads (comma-separated); a name that is no workload's selects
+                 every workload named NAME-… (e.g. query-eq, incr-indexed)
   --impl LIST    run only these impls (comma-separated; for profiling)
   --src          measure src/ through tsx instead of the compiled dist/esm (for profiling)
 
@@ -107,6 +112,13 @@ const ORDER = [
   'get-items-10',
   'get-items-1000',
   'get-items-10000',
+  'query-eq-10k',
+  'query-eq-100k',
+  'query-range',
+  'incr-indexed-seq',
+  'incr-indexed-seq-plain',
+  'incr-indexed-conc',
+  'incr-indexed-conc-plain',
   'pipeline-10',
   PIPELINE_ONE_ROUND_TRIP,
   'pipeline-10-big',
@@ -151,7 +163,7 @@ interface RunState {
 async function runGroup(ws: readonly Workload[], st: RunState): Promise<Result[]> {
   const entries: { w: Workload; impl: ImplName; prepared: Prepared; slices: Slice[] }[] = [];
   for (const w of ws) {
-    await w.setup?.();
+    await w.setup?.((message) => st.bar.note(message));
     for (const impl of st.impls) {
       const prepare = w.impls[impl];
       if (prepare) entries.push({ w, impl, prepared: await prepare(), slices: [] });
@@ -188,6 +200,7 @@ async function runGroup(ws: readonly Workload[], st: RunState): Promise<Result[]
       ...(lostUpdates === undefined ? {} : { lostUpdates }),
     });
   }
+  for (const w of ws) await w.teardown?.();
   for (const w of ws) {
     const mine = results.filter((x) => x.workload === w.name);
     const lost = mine
@@ -232,7 +245,12 @@ async function runAll(
 
 /** Every workload, in the order they run and are reported (see ORDER). */
 function allWorkloads(models: Models, client: Redis, om: Om | null): Workload[] {
-  const all = [...scalarWorkloads(models, client), ...collectionWorkloads(models, client), ...growthWorkloads(models, client)];
+  const all = [
+    ...scalarWorkloads(models, client),
+    ...collectionWorkloads(models, client),
+    ...growthWorkloads(models, client),
+    ...queryWorkloads(models, client),
+  ];
   const peer = om ? omImpls(om, client) : {};
   const withPeer = all.map((w) => (peer[w.name] ? { ...w, impls: { ...w.impls, 'redis-om': peer[w.name] } } : w));
   return ORDER.flatMap((name) => withPeer.filter((w) => w.name === name));
@@ -242,6 +260,7 @@ interface Output {
   readonly results: Result[];
   readonly goals: GoalLine[];
   readonly growth: string | null;
+  readonly queries: string | null;
   readonly memory: MemoryRow[];
 }
 
@@ -250,16 +269,26 @@ function printReport(out: Output, skipped: readonly Workload[]): void {
   for (const g of out.goals) process.stdout.write(`${g.text}\n`);
   for (const w of skipped) process.stdout.write(`skipped ${w.name}: ${w.skip}\n`);
   if (out.growth) process.stdout.write(`\n${out.growth}\n`);
+  if (out.queries) process.stdout.write(`\n${out.queries}\n`);
 }
 
-/** --md: the growth tables between the markers of FILE (BENCHMARKS.md has them), or all of FILE. */
-function writeMarkdown(file: string, growth: string | null): void {
-  const body = `${growth ?? '(no growth workload in this run)'}\n`;
-  const [open, close] = ['<!-- bench:growth -->', '<!-- /bench:growth -->'];
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const i = text.indexOf(open);
-  const j = text.indexOf(close);
-  writeFileSync(file, i >= 0 && j > i ? `${text.slice(0, i + open.length)}\n\n${body}\n${text.slice(j)}` : body);
+/**
+ * --md: each section's tables between its markers in FILE (BENCHMARKS.md has them; a section
+ * whose workloads did not run is left as it is), or both as all of FILE when it has no markers.
+ */
+function writeMarkdown(file: string, sections: Record<'growth' | 'queries', string | null>): void {
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  let marked = false;
+  for (const [name, body] of Object.entries(sections)) {
+    const [open, close] = [`<!-- bench:${name} -->`, `<!-- /bench:${name} -->`];
+    const i = text.indexOf(open);
+    const j = text.indexOf(close);
+    if (i < 0 || j < i) continue;
+    marked = true;
+    if (body !== null) text = `${text.slice(0, i + open.length)}\n\n${body}\n\n${text.slice(j)}`;
+  }
+  const all = Object.values(sections).filter((b) => b !== null);
+  writeFileSync(file, marked ? text : `${all.length > 0 ? all.join('\n\n') : '(no growth or query workload in this run)'}\n`);
 }
 
 async function main(): Promise<void> {
@@ -286,9 +315,11 @@ async function main(): Promise<void> {
     await removeBenchKeys(client);
     let workloads = allWorkloads(models, client, om);
     if (args.only) {
-      const unknown = args.only.filter((n) => !workloads.some((w) => w.name === n));
-      if (unknown.length > 0) throw new Error(`unknown workload ${unknown.join(', ')}; known: ${workloads.map((w) => w.name).join(', ')}`);
-      workloads = workloads.filter((w) => args.only!.includes(w.name));
+      const all = workloads;
+      const selects = (n: string, w: Workload) => w.name === n || (!all.some((x) => x.name === n) && w.name.startsWith(`${n}-`));
+      const unknown = args.only.filter((n) => !all.some((w) => selects(n, w)));
+      if (unknown.length > 0) throw new Error(`unknown workload ${unknown.join(', ')}; known: ${all.map((w) => w.name).join(', ')}`);
+      workloads = all.filter((w) => args.only!.some((n) => selects(n, w)));
     }
     process.stderr.write(
       `rapyer-ts bench (${args.quick ? 'quick' : 'full'}): Redis ${redisVersion} (${server.origin}), Node ${process.version}, ${cpus().length} CPU(s), library from ${origin}\n`,
@@ -302,8 +333,9 @@ async function main(): Promise<void> {
 
     const goals = goalLines(results);
     const growth = growthTables(results, memory);
+    const queries = queryTables(results);
     printReport(
-      { results, goals, growth, memory },
+      { results, goals, growth, queries, memory },
       workloads.filter((x) => x.skip),
     );
     const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
@@ -319,7 +351,7 @@ async function main(): Promise<void> {
           `rapyer-ts bench: ops/s (Redis ${redisVersion}, Node ${process.version}${args.quick ? ', quick run' : ''})`,
         ),
       );
-    if (args.md) writeMarkdown(args.md, growth);
+    if (args.md) writeMarkdown(args.md, { growth, queries });
     if (args.check) {
       const failures = checkFailures(goals, args.only !== null || args.impls !== null, warnings);
       const count = (status: string) => goals.filter((g) => g.status === status).length;

@@ -8,10 +8,12 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 
 /**
- * The impls: ours, the three baselines, then the peer library redis-om (scripts/bench/redis-om.ts;
- * only on the workloads where it has an equivalent).
+ * The impls: ours, the three baselines, the peer library redis-om (scripts/bench/redis-om.ts;
+ * only on the workloads where it has an equivalent), then scan-filter, the query baseline (what a
+ * user without indexes does: SCAN the class's keys, read the field, filter, load the matches;
+ * scripts/bench/workloads-queries.ts, only on the query workloads).
  */
-export const IMPLS = ['rapyer-ts', 'raw-script', 'two-round-trips', 'multi', 'redis-om'] as const;
+export const IMPLS = ['rapyer-ts', 'raw-script', 'two-round-trips', 'multi', 'redis-om', 'scan-filter'] as const;
 export type ImplName = (typeof IMPLS)[number];
 
 const PEXPIRE_ALL = "for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end";

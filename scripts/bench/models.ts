@@ -116,6 +116,29 @@ export function defineModels(lib: Lib) {
       },
       meta,
     ),
+    /** BenchCounter with its int field indexed (incr-indexed-*: against BenchCounter). */
+    BenchIdxCounter: defineModel(
+      'BenchIdxCounter',
+      {
+        id: field.str({ key: true }),
+        visits: field.int({ default: 0, index: true }),
+      },
+      meta,
+    ),
+    /** The models the query workloads search: an indexed str (city) and an indexed int (age). */
+    BenchCity: defineModel(
+      'BenchCity',
+      {
+        id: field.str({ key: true }),
+        name: field.str(),
+        email: field.str(),
+        city: field.str({ index: true }),
+        age: field.int({ index: true }),
+        score: field.float(),
+        active: field.bool(),
+      },
+      meta,
+    ),
     /** A counter with N list fields (incr-colls-N): every increment refreshes N + 1 keys. */
     BenchColls: Object.fromEntries(
       COLLECTION_COUNTS.map((n) => [

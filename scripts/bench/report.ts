@@ -89,6 +89,7 @@ const COLORS: Record<ImplName, string> = {
   'two-round-trips': '#f59f00',
   multi: '#37b24d',
   'redis-om': '#7048e8',
+  'scan-filter': '#868e96',
 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -115,7 +116,7 @@ export function svgChart(results: readonly Result[], title: string): string {
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
   ];
   IMPLS.forEach((impl, i) => {
-    const x = left + i * 120;
+    const x = 10 + i * 108;
     out.push(`<rect x="${x}" y="32" width="12" height="12" fill="${COLORS[impl]}"/>`, `<text x="${x + 16}" y="42">${impl}</text>`);
   });
   workloads.forEach((w, g) => {

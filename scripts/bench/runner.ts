@@ -35,8 +35,10 @@ export interface Workload {
   readonly group?: string;
   /** It runs the library's pipelines (apipeline) in this process. */
   readonly pipelines?: boolean;
-  /** Runs once before the workload's impls are prepared. */
-  readonly setup?: () => Promise<void>;
+  /** Runs once before the workload's impls are prepared (`note` prints a line under the progress bar). */
+  readonly setup?: (note: (message: string) => void) => Promise<void>;
+  /** Runs once after the workload's group ran and its impls were checked. */
+  readonly teardown?: () => Promise<void>;
   readonly impls: Partial<Record<ImplName, () => Promise<Prepared>>>;
 }
 
