@@ -136,8 +136,10 @@ describe('queries and expiry', () => {
     }
   });
 
-  it('writes reclaim the entries of expired models of their bucket, two per write', async () => {
-    const [l, ...olds] = idsInBucket(7, 6, 'w');
+  // A write that adds a model to the index or removes one sweeps 2 expired entries of its bucket
+  // (README, Queries); one that only changes values does not.
+  it('writes that add or remove a model reclaim the entries of expired models of their bucket, two each', async () => {
+    const [l, l2, ...olds] = idsInBucket(7, 7, 'w');
     Short.Meta.ttl = 0.05;
     try {
       await Short.ainsert(...olds.map((id) => new Short({ id, n: 1 })));
@@ -147,11 +149,14 @@ describe('queries and expiry', () => {
     await sleep(150);
     try {
       expect(await indexed('QxShort', 7)).to.equal(5);
-      const live = await new Short({ id: l!, n: 1 }).asave(); // sweeps 2
+      const live = await new Short({ id: l!, n: 1 }).asave(); // adds a model: sweeps 2
       expect(await indexed('QxShort', 7)).to.equal(4);
-      await live.n.aincrease(1); // 2 more
-      expect(await indexed('QxShort', 7)).to.equal(2);
-      await live.aupdate({ s: 'y' }); // the last one
+      await live.n.aincrease(1); // changes a value only: no sweep
+      await live.aupdate({ s: 'y' });
+      expect(await indexed('QxShort', 7)).to.equal(4);
+      const other = await new Short({ id: l2!, n: 2 }).asave(); // 2 more
+      expect(await indexed('QxShort', 7)).to.equal(3);
+      await other.adelete(); // removes a model: the last one
       expect(await indexed('QxShort', 7)).to.equal(1);
       await expectRawIndexExact(Short);
     } finally {
@@ -160,12 +165,13 @@ describe('queries and expiry', () => {
   });
 
   it('writes also reclaim the entries of a model whose TTL asetTtl gave it', async () => {
-    const [l, old] = idsInBucket(3, 2, 'st');
-    const [live, gone] = await Plain.ainsert(new Plain({ id: l!, n: 1 }), new Plain({ id: old!, n: 2 }));
+    const [l, old, l2] = idsInBucket(3, 3, 'st');
+    const [, gone] = await Plain.ainsert(new Plain({ id: l!, n: 1 }), new Plain({ id: old!, n: 2 }));
     await gone!.asetTtl(0.05);
     await sleep(150);
-    for (let i = 0; i < 3; i += 1) await live!.n.aincrease(1);
-    expect(await indexed('QxPlain', 3)).to.equal(1);
+    expect(await indexed('QxPlain', 3)).to.equal(2);
+    await new Plain({ id: l2!, n: 3 }).asave(); // adds a model: sweeps the expired one
+    expect(await indexed('QxPlain', 3)).to.equal(2);
     await expectRawIndexExact(Plain);
   });
 });

@@ -4,8 +4,8 @@
 -- The tail, after the script's own KEYS and ARGV:
 --   ARGV[#ARGV]    t, the number of tail KEYS; 0 when the model has no indexed field (and then
 --                  this is the only tail ARGV)
---   ARGV[#ARGV-1]  a, the number of tail ARGV before these two:
---                  P, then P pks; F, then per indexed field: path, kind, encoded default
+--   ARGV[#ARGV-1]  a, the number of tail ARGV before these two: P, then P pks, then the fields:
+--                  per indexed field its path, kind and encoded default, all joined by NUL
 --                  (kind: n = int, float, datetime; b = bool; s = str; e = enum)
 --   KEYS tail      the bucket's ~all, ~values and ~expiry keys, its F field indexes, then the
 --                  main key of each of the P models
@@ -14,8 +14,13 @@
 -- pk -> the main key's expiry time in ms as last seen (none when it has no TTL); and per field a
 -- sorted set: numbers and booleans by score (null: -inf), strings and enums by member (below).
 
+-- Set by a script that moves the model's TTL without writing it (model/set-ttl): its expiry
+-- time is recorded even though its indexed values did not change.
+local rapyer_ix_ttl_moved = false
+
 -- Takes the tail off KEYS and ARGV. Returns it as { keys, args }, or nil when there is none.
 local function rapyer_ix_take()
+  rapyer_ix_ttl_moved = false
   local n = #ARGV
   local t = tonumber(ARGV[n])
   if t == 0 then
@@ -35,11 +40,16 @@ end
 local function rapyer_ix_open(ix)
   local k, a = ix.keys, ix.args
   local P = tonumber(a[1])
-  local F = tonumber(a[P + 2])
-  local fields = {}
-  for f = 1, F do
-    local at = P + 2 + 3 * (f - 1)
-    fields[f] = { path = a[at + 1], kind = a[at + 2], def = a[at + 3], key = k[3 + f] }
+  local fields, parts, i = {}, {}, 1
+  local spec = a[P + 2]
+  while true do
+    local j = string.find(spec, '\0', i, true)
+    parts[#parts + 1] = string.sub(spec, i, j and j - 1 or -1)
+    if not j then break end
+    i = j + 1
+  end
+  for f = 1, #parts / 3 do
+    fields[f] = { path = parts[3 * f - 2], kind = parts[3 * f - 1], def = parts[3 * f], key = k[3 + f] }
   end
   local b = { all = k[1], vals = k[2], exp = k[3], base = string.sub(k[1], 1, -5) }
   return b, fields, P
@@ -111,6 +121,9 @@ local function rapyer_ix_drop(b, fields, pk, rec)
 end
 
 -- Brings the index entries of one model in line with its main key `main` (none when it is gone).
+-- Its expiry time is recorded when its record is new or changed (or its TTL was moved): a TTL
+-- refreshed by a write that changed no indexed value leaves an earlier time, which a sweep
+-- corrects when it comes due. Returns true when a record was made or removed.
 local function rapyer_ix_put(b, fields, pk, main)
   local old = redis.call('HGET', b.vals, pk)
   local paths = {}
@@ -122,7 +135,7 @@ local function rapyer_ix_put(b, fields, pk, main)
   end
   if not any and redis.call('EXISTS', main) == 0 then
     if old then rapyer_ix_drop(b, fields, pk, old) end
-    return
+    return old ~= false
   end
   local parts = {}
   for f = 1, #fields do parts[2 * f - 1] = fields[f].path; parts[2 * f] = raws[f] end
@@ -132,18 +145,21 @@ local function rapyer_ix_put(b, fields, pk, main)
     for f, fd in ipairs(fields) do
       local was = olds[fd.path]
       if was ~= raws[f] then
-        local m = was and rapyer_ix_entry(fd.kind, was, pk)
-        if m then redis.call('ZREM', fd.key, m) end
-        local score
-        m, score = rapyer_ix_entry(fd.kind, raws[f], pk)
+        local m, score = rapyer_ix_entry(fd.kind, raws[f], pk)
+        -- a number's member is the pk: ZADD moves it; a string's member holds the value
+        local gone = was and (m == nil or not (fd.kind == 'n' or fd.kind == 'b')) and rapyer_ix_entry(fd.kind, was, pk)
+        if gone then redis.call('ZREM', fd.key, gone) end
         if m then redis.call('ZADD', fd.key, score, m) end
       end
     end
     redis.call('HSET', b.vals, pk, rec)
     if not old then redis.call('ZADD', b.all, '0', pk) end
+  elseif not rapyer_ix_ttl_moved then
+    return false
   end
   local at = redis.call('PEXPIRETIME', main)
   if at > 0 then redis.call('ZADD', b.exp, at, pk) elseif old then redis.call('ZREM', b.exp, pk) end
+  return not old
 end
 
 -- Expiry: at most `budget` models of the bucket whose expiry time has passed are looked at; one
@@ -166,11 +182,16 @@ local function rapyer_ix_sweep(b, fields, budget)
   return #due
 end
 
--- After the body: the reply unchanged; on success the models' index entries updated first.
+-- After the body: the reply unchanged; on success the models' index entries updated first. A
+-- write that put a model into the index or took one out (or moved a TTL) also sweeps 2 expired
+-- entries: every entry that comes in pays for two that went, so expired ones cannot pile up.
 local function rapyer_ix_after(ix, reply)
   if ix == nil or (type(reply) == 'table' and reply.err) then return reply end
   local b, fields, P = rapyer_ix_open(ix)
-  for p = 1, P do rapyer_ix_put(b, fields, ix.args[1 + p], ix.keys[3 + #fields + p]) end
-  rapyer_ix_sweep(b, fields, 2)
+  local sweep = rapyer_ix_ttl_moved
+  for p = 1, P do
+    if rapyer_ix_put(b, fields, ix.args[1 + p], ix.keys[3 + #fields + p]) then sweep = true end
+  end
+  if sweep then rapyer_ix_sweep(b, fields, 2) end
   return reply
 end

@@ -14,4 +14,5 @@ local ms = tonumber(ARGV[4])
 for i = 1, #KEYS do
   if ms then redis.call('PEXPIRE', KEYS[i], ms) else redis.call('PERSIST', KEYS[i]) end
 end
+rapyer_ix_ttl_moved = true -- the index step records the new expiry time (lua/includes/index.lua)
 return 1

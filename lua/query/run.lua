@@ -9,7 +9,7 @@ ARGV[8]      at most this many models per bucket (offset + maxResults), or -1 fo
 ARGV[9]      how many of the merged matches to skip (the offset, when this is the query's only
              call; else 0 and the client skips them): the matches of every bucket are merged, and
              only those kept are read, refreshed or deleted
-ARGV[10]     F, then per indexed field: path, kind, encoded default (as the index tail)
+ARGV[10]     the indexed fields: path, kind, encoded default of each, joined by NUL (as the index tail)
 ARGV[..]     C, then per collection field: path, kind (list|hash|set|zset|skip, as model/load)
 Reply        find: per match, in order: pk, the stored text of the orderBy field (or ''), and the
              model as model/load replies for '*'; count: the number of matches; delete:
@@ -27,13 +27,14 @@ Expiry       each bucket first looks at up to 1000 models whose expiry time pass
 --@include query
 local mode, plan = ARGV[4], cjson.decode(ARGV[5])
 local orderF, desc, limit, skip = tonumber(ARGV[6]), ARGV[7] == '1', tonumber(ARGV[8]), tonumber(ARGV[9])
-local F = tonumber(ARGV[10])
-local fargs = { '0' }
-for i = 10, 10 + 3 * F do fargs[#fargs + 1] = ARGV[i] end
-local c0 = 11 + 3 * F
+local fargs = { '0', ARGV[10] }
+local c0 = 11
 local colls = {}
 for i = 1, tonumber(ARGV[c0]) do colls[i] = { path = ARGV[c0 + 2 * i - 1], kind = ARGV[c0 + 2 * i] } end
 local refresh = ARGV[3] ~= '' and bit.band(ARGV[1], ARGV[2]) ~= 0
+local F = 0
+for _ in string.gmatch(ARGV[10], '%z') do F = F + 1 end
+F = (F + 1) / 3
 local per = 3 + F
 
 -- The order of matches: by the orderBy value (null first ascending, last descending), then pk.
@@ -48,7 +49,9 @@ local function before(x, y)
 end
 
 -- The matches of one bucket: { pk, raw = the orderBy field's stored text, v = its value }, in order.
-local function matches(b, fields)
+-- Entries of models found gone are removed after the walks (a removal would shift the ranks a
+-- walk pages by).
+local function walk_matches(b, fields, gone)
   local found, seen = {}, {}
   local function consider(pk)
     if seen[pk] then return false end
@@ -56,7 +59,7 @@ local function matches(b, fields)
     local rec = redis.call('HGET', b.vals, pk)
     if not rec then return false end
     if redis.call('EXISTS', rapyer_ix_main(b, pk)) == 0 then
-      rapyer_ix_drop(b, fields, pk, rec)
+      gone[pk] = rec
       return false
     end
     local raws, cache = rapyer_ix_record(rec), {}
@@ -91,6 +94,13 @@ local function matches(b, fields)
   return found
 end
 
+local function matches(b, fields)
+  local gone = {}
+  local found = walk_matches(b, fields, gone)
+  for pk, rec in pairs(gone) do rapyer_ix_drop(b, fields, pk, rec) end
+  return found
+end
+
 local picked = {}
 for first = 1, #KEYS, per do
   local b, fields = rapyer_ix_open({ keys = { unpack(KEYS, first, first + per - 1) }, args = fargs })
@@ -106,12 +116,13 @@ local last = limit >= 0 and math.min(limit, #picked) or #picked
 local out, models, keys = {}, 0, 0
 for i = skip + 1, last do
   local m = picked[i]
-  local main = rapyer_ix_main(m.b, m.pk)
+  local b = m.b
+  local main = rapyer_ix_main(b, m.pk)
   if mode == 'delete' then
-    local rec = redis.call('HGET', m.b.vals, m.pk)
+    local rec = redis.call('HGET', b.vals, m.pk)
     keys = keys + redis.call('DEL', main)
     for _, c in ipairs(colls) do keys = keys + redis.call('DEL', rapyer_ix_coll(main, c.path)) end
-    rapyer_ix_drop(m.b, m.fields, m.pk, rec)
+    rapyer_ix_drop(b, m.fields, m.pk, rec)
   else
     if mode == 'find' then
       local one = { redis.call('HGETALL', main) }
@@ -123,7 +134,7 @@ for i = skip + 1, last do
     if refresh then
       redis.call('PEXPIRE', main, ARGV[3])
       for _, c in ipairs(colls) do redis.call('PEXPIRE', rapyer_ix_coll(main, c.path), ARGV[3]) end
-      redis.call('ZADD', m.b.exp, redis.call('PEXPIRETIME', main), m.pk)
+      redis.call('ZADD', b.exp, redis.call('PEXPIRETIME', main), m.pk)
     end
   end
   models = models + 1

@@ -53,11 +53,21 @@ export function callWith(cls: ModelStatic, method: MethodName, main: string, arg
 
 const KIND_LETTER: Readonly<Record<string, string>> = { int: 'n', float: 'n', datetime: 'n', bool: 'b', str: 's', enum: 'e' };
 
-/** ARGV of the index tail that describes the indexed fields: F, then path, kind, encoded default of each. */
-export function indexFieldArgs(schema: ModelSchema): string[] {
-  const out = [String(schema.indexed.length)];
-  for (const l of schema.indexed) out.push(l.path, KIND_LETTER[l.spec.kind]!, l.spec.encodedDefault());
-  return out;
+const fieldTexts = new WeakMap<ModelSchema, string>();
+
+/**
+ * The ARGV of the index tail that describes the indexed fields: path, kind and encoded default
+ * of each, joined by NUL (lua/includes/index.lua). Made once per schema unless a default is a
+ * factory.
+ */
+export function indexFieldArgs(schema: ModelSchema): string {
+  const known = fieldTexts.get(schema);
+  if (known !== undefined) return known;
+  const parts: string[] = [];
+  for (const l of schema.indexed) parts.push(l.path, KIND_LETTER[l.spec.kind]!, l.spec.encodedDefault());
+  const text = parts.join('\0');
+  if (schema.indexed.every((l) => typeof l.spec.options.default !== 'function')) fieldTexts.set(schema, text);
+  return text;
 }
 
 /**
@@ -73,7 +83,7 @@ export function pushIndexTail(schema: ModelSchema, keys: readonly string[], args
   }
   const base = mains[0]!.slice(0, mains[0]!.lastIndexOf('{'));
   const tailKeys = [`${base}~all`, `${base}~values`, `${base}~expiry`, ...schema.indexed.map((l) => `${base}~index:${l.path}`), ...mains];
-  const tail = [String(mains.length), ...mains.map((m) => m.slice(m.lastIndexOf('{') + 1, -1)), ...indexFieldArgs(schema)];
+  const tail = [String(mains.length), ...mains.map((m) => m.slice(m.lastIndexOf('{') + 1, -1)), indexFieldArgs(schema)];
   for (const a of tail) args.push(a);
   args.push(String(tail.length), String(tailKeys.length));
   return [...keys, ...tailKeys];

@@ -56,7 +56,7 @@ function calls(cls: ModelStatic, method: MethodName, mode: QueryMode, q: Compile
     q.order?.desc ? '1' : '0',
     String(limit),
     String(groups.length === 1 ? q.offset : 0),
-    ...indexFieldArgs(schema),
+    indexFieldArgs(schema),
     ...colls,
   ];
   return groups.map((buckets) => ({
