@@ -121,9 +121,9 @@ local function rapyer_ix_drop(b, fields, pk, rec)
 end
 
 -- Brings the index entries of one model in line with its main key `main` (none when it is gone).
--- Its expiry time is recorded when its record is new or changed (or its TTL was moved): a TTL
--- refreshed by a write that changed no indexed value leaves an earlier time, which a sweep
--- corrects when it comes due. Returns true when a record was made or removed.
+-- Its expiry time is recorded when it enters the index (or asetTtl moved its TTL): a TTL
+-- refreshed since leaves an earlier time, which a sweep corrects when it comes due (one look per
+-- TTL period at most). Returns true when a record was made or removed.
 local function rapyer_ix_put(b, fields, pk, main)
   local old = redis.call('HGET', b.vals, pk)
   local paths = {}
@@ -154,9 +154,8 @@ local function rapyer_ix_put(b, fields, pk, main)
     end
     redis.call('HSET', b.vals, pk, rec)
     if not old then redis.call('ZADD', b.all, '0', pk) end
-  elseif not rapyer_ix_ttl_moved then
-    return false
   end
+  if old and not rapyer_ix_ttl_moved then return false end
   local at = redis.call('PEXPIRETIME', main)
   if at > 0 then redis.call('ZADD', b.exp, at, pk) elseif old then redis.call('ZREM', b.exp, pk) end
   return not old
