@@ -9,8 +9,12 @@ import type { FindQuery, OrderBy, Where } from './queries-ref.js';
 
 export const pk = fc.constantFrom<string>(...PKS);
 
-/** Names: a prefix of another, NUL inside and at the end, non-BMP, and orders where UTF-8 and UTF-16 differ. */
-const NAMES = ['', 'a', 'ab', 'abc', 'b', 'é', 'a\0', 'a\0b', '\0', '😀', '😀a', 'ｎ', 'A'];
+/**
+ * Names: a prefix of another, NUL inside and at the end, \x01 (next to the index's separators),
+ * non-BMP, and orders where UTF-8 and UTF-16 differ. No lone surrogate: an indexed str holding
+ * one is not indexed, and a where naming one fails in Redis (reported; to be decided).
+ */
+const NAMES = ['', 'a', 'ab', 'abc', 'b', 'é', 'a\0', 'a\0b', '\0', 'a\x01', '😀', '😀a', 'ｎ', 'A'];
 const name = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...NAMES) },
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', 'é', '😀', '\0', 'ｎ'), maxLength: 3 }) },
@@ -55,10 +59,10 @@ export const msBy = fc.constantFrom(-5, 5, 1000);
 /** The values a query compares with: the stored domains and a few beside them. */
 const qn = fc.integer({ min: -1, max: 4 });
 const qx = fc.constantFrom(...XS, -2, 0.75, 3);
-const qname = fc.oneof(name, fc.constantFrom('aa', 'a\0a', 'b\0', '\uFFFF', 'é\0'));
+const qname = fc.oneof(name, fc.constantFrom('aa', 'a\0a', 'a\x01a', 'b\0', '\uFFFF', 'é\0'));
 const qat = fc.constantFrom(...ATS, -1, 1, 6).map((ms) => new Date(ms));
 const qcity = fc.constantFrom(...CITIES, 'Q', 'P\0');
-const PREFIXES = ['', 'a', 'ab', 'a\0', '\0', 'é', '😀', 'ｎ', 'P', 'Pa', 'b', 'x'];
+const PREFIXES = ['', 'a', 'ab', 'a\0', 'a\x01', '\0', 'é', '😀', 'ｎ', 'P', 'Pa', 'b', 'x'];
 const prefix = fc.constantFrom(...PREFIXES);
 
 interface FieldDomain {
