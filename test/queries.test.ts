@@ -132,6 +132,17 @@ describe('queries on indexed fields', () => {
     }
   });
 
+  it('an indexed str refuses a lone surrogate (no UTF-8 form to compare), in values and in a where', async () => {
+    expect(() => new QUser({ id: 'ls', name: 'x\uD83D' })).to.throw(ValidationError, /lone surrogate/);
+    const a = await QUser.aget('a');
+    expect(() => {
+      a.name.value = '\uDC00';
+    }).to.throw(ValidationError, /lone surrogate/);
+    await expectReject(a.aupdate({ name: 'y\uD83D' }), ValidationError);
+    await expectReject(QUser.afind({ where: { name: 'x\uD83D' } }), ValidationError);
+    expect(new QUser({ id: 'ok', name: 'x\uD83D\uDE00', note: '\uD83D' }).name.value).to.equal('x\uD83D\uDE00'); // a pair, and a plain str
+  });
+
   it('a bad where is a ValidationError before anything is sent', async () => {
     await expectReject(QUser.afind({ where: { note: 'x' } as never }), ValidationError);
     await expectReject(QUser.afind({ where: { age: 'x' } as never }), ValidationError);

@@ -61,6 +61,9 @@ export type Nullable<T, O> = O extends { optional: true } ? T | null : T;
 /** Whether a constructor must be given this field. */
 export type Required<O> = O extends { optional: true } ? false : O extends { default: unknown } ? false : true;
 
+/** A UTF-16 surrogate without its pair (in u mode a pair is one code point, not matched). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** What FieldSpec.decodeOr answers for a stored text that does not decode or validate. */
 export const INVALID: unique symbol = Symbol('invalid stored value');
 
@@ -138,6 +141,10 @@ export class FieldSpec<V = unknown, H = unknown, I = V, R extends boolean = bool
     if (plain === WRONG_TYPE || !this.#valid(plain)) {
       const why = plain === WRONG_TYPE ? `wrong type for a ${this.kind}` : firstError(this.#validate!);
       throw new ValidationError(`${at(where)}: ${why}, got ${show(value)}`);
+    }
+    // An indexed string is compared by its UTF-8 bytes, which a lone surrogate does not have.
+    if (this.options.index && typeof plain === 'string' && LONE_SURROGATE.test(plain)) {
+      throw new ValidationError(`${at(where)}: an indexed str cannot hold a lone surrogate (it has no UTF-8 form), got ${show(value)}`);
     }
     return plain;
   }
