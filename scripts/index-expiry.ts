@@ -105,7 +105,8 @@ const WARM_BATCHES = 5;
  * the end of the populate (never below LAST_TTL_MS: when the estimate was short, the last batches
  * expire a little later). Otherwise the writes of the
  * populate would sweep the first models as they expire. The first batches, written with a long
- * TTL while the speed is measured, are written again at the end with the common expiry time.
+ * TTL while the speed is measured, are deleted and written again at the end with the common
+ * expiry time.
  * Returns the time the last model expires and the spread of the expiry times.
  */
 async function populate(M: Expiring, n: number): Promise<{ lastExpiry: number; spreadMs: number; ms: number }> {
@@ -129,7 +130,11 @@ async function populate(M: Expiring, n: number): Promise<{ lastExpiry: number; s
     }
   }
   M.Meta.ttl = Math.max(LAST_TTL_MS, first - Date.now()) / 1000;
-  await M.ainsert(...models(M, n, 0, WARM_BATCHES * INSERT_BATCH));
+  // deleted, then inserted anew: an index records a model's expiry time when the model enters it
+  // (a later write with a shorter TTL would leave the longer time until that time comes)
+  const warm = models(M, n, 0, WARM_BATCHES * INSERT_BATCH);
+  await M.adeleteMany(...warm);
+  await M.ainsert(...warm);
   last = Math.max(last, Date.now() + M.Meta.ttl * 1000);
   return { lastExpiry: last, spreadMs: last - first, ms: Date.now() - t0 };
 }

@@ -48,9 +48,12 @@ local function rapyer_ix_open(ix)
     if not j then break end
     i = j + 1
   end
+  local paths = {}
   for f = 1, #parts / 3 do
     fields[f] = { path = parts[3 * f - 2], kind = parts[3 * f - 1], def = parts[3 * f], key = k[3 + f] }
+    paths[f] = parts[3 * f - 2]
   end
+  fields.paths = paths
   local b = { all = k[1], vals = k[2], exp = k[3], base = string.sub(k[1], 1, -5) }
   return b, fields, P
 end
@@ -126,9 +129,7 @@ end
 -- TTL period at most). Returns true when a record was made or removed.
 local function rapyer_ix_put(b, fields, pk, main)
   local old = redis.call('HGET', b.vals, pk)
-  local paths = {}
-  for f = 1, #fields do paths[f] = fields[f].path end
-  local raws = redis.call('HMGET', main, unpack(paths))
+  local raws = redis.call('HMGET', main, unpack(fields.paths))
   local any = false
   for f = 1, #fields do
     if raws[f] then any = true else raws[f] = fields[f].def ~= '' and fields[f].def or 'null' end

@@ -81,12 +81,32 @@ export function pushIndexTail(schema: ModelSchema, keys: readonly string[], args
     args.push('0');
     return keys;
   }
-  const base = mains[0]!.slice(0, mains[0]!.lastIndexOf('{'));
-  const tailKeys = [`${base}~all`, `${base}~values`, `${base}~expiry`, ...schema.indexed.map((l) => `${base}~index:${l.path}`), ...mains];
-  const tail = [String(mains.length), ...mains.map((m) => m.slice(m.lastIndexOf('{') + 1, -1)), indexFieldArgs(schema)];
+  if (mains.length === 1 && keys[0] === mains[0]) {
+    // one model, its own keys (a model's cached key array): the KEYS with the tail made once
+    let known = withTail.get(keys);
+    if (!known) {
+      known = { keys: [...keys, ...tailKeysOf(schema, mains)], pk: pkOf(mains[0]!) };
+      withTail.set(keys, known);
+    }
+    args.push('1', known.pk, indexFieldArgs(schema), '3', String(known.keys.length - keys.length));
+    return known.keys;
+  }
+  const tailKeys = tailKeysOf(schema, mains);
+  const tail = [String(mains.length), ...mains.map(pkOf), indexFieldArgs(schema)];
   for (const a of tail) args.push(a);
   args.push(String(tail.length), String(tailKeys.length));
   return [...keys, ...tailKeys];
+}
+
+/** A model's KEYS with its index tail, by its key array (a model caches that array). */
+const withTail = new WeakMap<readonly string[], { readonly keys: readonly string[]; readonly pk: string }>();
+
+const pkOf = (main: string) => main.slice(main.lastIndexOf('{') + 1, -1);
+
+/** The tail's KEYS: the bucket's index keys (of the first main's bucket), then the mains. */
+function tailKeysOf(schema: ModelSchema, mains: readonly string[]): string[] {
+  const base = mains[0]!.slice(0, mains[0]!.lastIndexOf('{'));
+  return [`${base}~all`, `${base}~values`, `${base}~expiry`, ...schema.indexed.map((l) => `${base}~index:${l.path}`), ...mains];
 }
 
 /**
