@@ -193,4 +193,33 @@ describe('regression: object defaults are not shared between instances', () => {
     expect(b.extra.value).to.deep.equal({ tags: ['a'] });
     expect(b.at.value.getTime()).to.equal(1000);
   });
+
+  // test:deep, seed 1118606288: [mask 0, ttl 1000 s] b saved with attrs {"7": 0}, then
+  // apipeline(() => { b.attrs.adelItem("7"); a.tags.clear() }) with a not stored. The batch undid
+  // the HDEL field by field (HSET), but the HDEL of the last field had deleted the key and its
+  // TTL: the dict came back without a TTL. The batch now logs the key's PTTL before an HDEL.
+  // (One server: the pipeline is one batch. On a Cluster a and b are in two slots, two batches.)
+  const oneServer = process.env.TEST_TOPOLOGY !== 'cluster';
+  if (oneServer)
+    it('a failed pipeline that removed the last item of a dict gives it back with its TTL', async () => {
+      const RegrTtlDict = defineModel(
+        'RegrTtlDict',
+        { id: field.str({ key: true }), attrs: field.dict(field.int()), tags: field.list(field.str()) },
+        { ttl: 1000, refreshTtl: false },
+      );
+      const b = await new RegrTtlDict({ id: 'b', attrs: { '7': 0 } }).asave();
+      const a = new RegrTtlDict({ id: 'a' }); // not stored
+      let failed = false;
+      try {
+        await rapyer.apipeline(async () => {
+          b.attrs.delete('7');
+          a.tags.clear();
+        });
+      } catch {
+        failed = true;
+      }
+      expect(failed).to.equal(true);
+      expect(await testClient().hgetall(`${b.key}:attrs`)).to.deep.equal({ '7': '0' });
+      expect(await testClient().pttl(`${b.key}:attrs`)).to.be.within(990_000, 1_000_000);
+    });
 });

@@ -71,6 +71,9 @@ local function entries_for(cmd, a)
     if #names == 0 then return nil end
     local olds = redis.pcall('HMGET', key, unpack(names))
     if olds.err then return nil end -- the write meets the same error
+    -- HDEL of the last field deletes the key, and its TTL: the TTL is logged first, so that the
+    -- rollback (backwards) puts the fields back, then the TTL
+    if cmd == 'HDEL' and not ttlsaved[key] then return { { 4, key, redis.call('PTTL', key) }, { 3, key, names, olds } } end
     return { { 3, key, names, olds } }
   elseif cmd == 'RPUSH' then
     if whole[key] or pushed[key] then return nil end
@@ -81,7 +84,10 @@ local function entries_for(cmd, a)
   elseif (cmd == 'ZADD' and #a == 3) or (cmd == 'ZREM' and #a == 2) then
     if whole[key] then return nil end
     local member = a[#a]
-    return { { 6, key, member, redis.call('ZSCORE', key, member) } }
+    local entry = { 6, key, member, redis.call('ZSCORE', key, member) }
+    -- a ZREM of the last member deletes the key and its TTL (as HDEL above)
+    if cmd == 'ZREM' and not ttlsaved[key] then return { { 4, key, redis.call('PTTL', key) }, entry } end
+    return { entry }
   elseif cmd == 'PEXPIRE' or cmd == 'PERSIST' then
     if whole[key] or ttlsaved[key] then return nil end
     return { { 4, key, redis.call('PTTL', key) } }
