@@ -222,4 +222,20 @@ describe('regression: object defaults are not shared between instances', () => {
       expect(await testClient().hgetall(`${b.key}:attrs`)).to.deep.equal({ '7': '0' });
       expect(await testClient().pttl(`${b.key}:attrs`)).to.be.within(990_000, 1_000_000);
     });
+
+  // test:deep, seed -2097243551: [mask 0, ttl 1000 s] b.apipeline(m => { attrs.asetItem('k2', 0);
+  // attrs.adelItem('k2'); attrs.aupdate([['k1', 0]]) }): the batch skips a PEXPIRE to a TTL it
+  // already gave the key, but the HDEL of the last field had deleted the key: recreated, it kept
+  // no TTL. An HDEL (or ZREM) now forgets the TTL the batch gave.
+  it('a pipeline that empties a dict and fills it again leaves it its TTL', async () => {
+    const RegrRefill = defineModel('RegrRefill', { id: field.str({ key: true }), attrs: field.dict(field.int()) }, { ttl: 1000, refreshTtl: false });
+    const b = await new RegrRefill({ id: 'b' }).asave();
+    await b.apipeline(async (m) => {
+      m.attrs.asetItem('k2', 0);
+      m.attrs.adelItem('k2');
+      m.attrs.aupdate({ k1: 0 });
+    });
+    expect(await testClient().hgetall(`${b.key}:attrs`)).to.deep.equal({ k1: '0' });
+    expect(await testClient().pttl(`${b.key}:attrs`)).to.be.within(990_000, 1_000_000);
+  });
 });

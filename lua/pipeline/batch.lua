@@ -118,7 +118,8 @@ local function log(cmd, a, entries, reply)
   end
   if cmd == 'PEXPIRE' then
     ttlset[a[1]] = reply == 1 and tonumber(a[2]) or nil
-  elseif not HASH_WRITES[cmd] and cmd ~= 'RPUSH' and cmd ~= 'ZADD' and cmd ~= 'ZREM' then
+  elseif cmd == 'HDEL' or not (HASH_WRITES[cmd] or cmd == 'RPUSH' or cmd == 'ZADD') then
+    -- (an HDEL or ZREM of the last item deletes the key, and its TTL)
     for i = 1, #a do ttlset[a[i]] = nil end
   end
 end
