@@ -24,23 +24,30 @@ function listLua(dir: string): string[] {
   });
 }
 
-const INDEX_MARK = /^--@index[ \t]*$/m;
+const INDEX_MARK = /^--@index( ttl)?[ \t]*$/m;
+
+/** The name of the variant of a script with an `--@index` line that keeps the indexes. */
+export const INDEXED_SUFFIX = '+index';
 
 /**
- * A script with an `--@index` line (after its includes) gets lua/includes/index.lua, and what
- * follows the line becomes a function: the index tail is taken off KEYS and ARGV before it runs,
- * and the indexes are updated after it succeeded (README, Queries).
+ * A script with an `--@index` line (after its includes) is built twice. As itself, without the
+ * line, for models without indexed fields (they pay nothing for indexes); and as
+ * `${name}+index`, which gets lua/includes/index.lua and whose body, what follows the line,
+ * becomes a function: the index tail is taken off KEYS and ARGV before it runs, and the indexes
+ * are updated after it succeeded (README, Queries). `indexed` picks the variant. `--@index ttl`
+ * marks a script that moves the TTL without writing (its models' expiry times are recorded).
  */
-export function indexWrap(lua: string): string {
+export function indexWrap(lua: string, indexed: boolean): string {
   const m = INDEX_MARK.exec(lua);
   if (!m) return lua;
   const body = lua.slice(m.index + m[0].length).replace(/\s+$/, '');
-  return `${lua.slice(0, m.index)}--@include index\nlocal rapyer_ix = rapyer_ix_take()\nlocal function rapyer_op()${body}\nend\nreturn rapyer_ix_after(rapyer_ix, rapyer_op())\n`;
+  if (!indexed) return `${lua.slice(0, m.index)}${body.replace(/^\n/, '')}\n`;
+  return `${lua.slice(0, m.index)}--@include index\nlocal rapyer_ix = rapyer_ix_take()\nlocal function rapyer_op()${body}\nend\nreturn rapyer_ix_after(rapyer_ix, rapyer_op(), ${m[1] ? 'true' : 'false'})\n`;
 }
 
-export function buildScript(file: string): string {
+export function buildScript(file: string, indexed = false): string {
   const seen = new Set<string>();
-  return indexWrap(readFileSync(file, 'utf8')).replace(/^--@include ([\w-]+)[ \t]*$/gm, (_m, name: string) => {
+  return indexWrap(readFileSync(file, 'utf8'), indexed).replace(/^--@include ([\w-]+)[ \t]*$/gm, (_m, name: string) => {
     if (seen.has(name)) return '';
     seen.add(name);
     const inc = join(luaDir, 'includes', `${name}.lua`);
@@ -107,7 +114,7 @@ function includeUnion(lists: readonly string[][]): string[] {
  */
 function withOps(lua: string, sources: ReadonlyMap<string, string>): string {
   if (!OPS_MARK.test(lua)) return lua;
-  const queued = new Set<string>(queuedScripts());
+  const queued = new Set<string>(queuedScripts().flatMap((n) => [n, `${n}${INDEXED_SUFFIX}`]));
   const ops = [...sources].filter(([name]) => queued.has(name));
   const includes = includeUnion(ops.map(([, body]) => includesOf(body)));
   const shared = includes.map((name) => stripComments(readFileSync(join(luaDir, 'includes', `${name}.lua`), 'utf8')));
@@ -135,11 +142,16 @@ export function buildAll(): string {
     relative(luaDir, f)
       .replace(/\\/g, '/')
       .replace(/\.lua$/, '');
-  const built = new Map(files.map((f) => [nameOf(f), buildScript(f)]));
-  const sources = new Map(files.map((f) => [nameOf(f), indexWrap(readFileSync(f, 'utf8'))] as const).filter(([, lua]) => !OPS_MARK.test(lua)));
-  const indexed = files.filter((f) => INDEX_MARK.test(readFileSync(f, 'utf8'))).map(nameOf);
-  const entries = files.map((f) => {
-    const name = nameOf(f);
+  const indexedFiles = files.filter((f) => INDEX_MARK.test(readFileSync(f, 'utf8')));
+  const indexed = indexedFiles.map(nameOf);
+  // every script, then the indexed variant of each script with an --@index line
+  const variants: [string, string, boolean][] = [
+    ...files.map((f) => [nameOf(f), f, false] as [string, string, boolean]),
+    ...indexedFiles.map((f) => [`${nameOf(f)}${INDEXED_SUFFIX}`, f, true] as [string, string, boolean]),
+  ];
+  const built = new Map(variants.map(([name, f, ix]) => [name, buildScript(f, ix)]));
+  const sources = new Map(variants.map(([name, f, ix]) => [name, indexWrap(readFileSync(f, 'utf8'), ix)] as const).filter(([, lua]) => !OPS_MARK.test(lua)));
+  const entries = variants.map(([name]) => {
     const lua = withOps(built.get(name)!, sources);
     const sha = createHash('sha1').update(lua).digest('hex');
     return `  ${JSON.stringify(name)}: { lua: ${JSON.stringify(lua)}, sha: ${JSON.stringify(sha)} },`;
@@ -154,7 +166,10 @@ export function buildAll(): string {
     '/** Every Redis command the scripts run (what an ACL user of the library must be allowed). */',
     `export const SCRIPT_COMMANDS = ${JSON.stringify(commands)} as const;`,
     '',
-    '/** The scripts that keep the indexes (their calls end with the index tail: lua/includes/index.lua). */',
+    '/**',
+    ` * The scripts that can change an indexed value: for a model with indexed fields the client runs`,
+    ` * their variant \`\${name}${INDEXED_SUFFIX}\`, whose calls end with the index tail (lua/includes/index.lua).`,
+    ' */',
     `export const INDEXED_SCRIPTS: ReadonlySet<string> = new Set(${JSON.stringify(indexed)});`,
     '',
   ].join('\n');

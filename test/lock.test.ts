@@ -326,7 +326,7 @@ describe('lease locks', () => {
         const h = { ...(await testClient().hgetall(t.key)), n };
         return [String(Object.keys(h).length), ...Object.entries(h).flat(), 'list', '0'];
       };
-      const run = async (n: string) => testClient().eval(s.lua, 3, t.key, `${t.key}:tags`, lock, ...groups, 'tok', ...(await payload(n)), '0');
+      const run = async (n: string) => testClient().eval(s.lua, 3, t.key, `${t.key}:tags`, lock, ...groups, 'tok', ...(await payload(n)));
       await testClient().set(lock, 'tok', 'PX', 60_000);
       expect(await run('9')).to.equal(0);
       expect(await testClient().exists(lock)).to.equal(0);

@@ -14,13 +14,12 @@
 -- pk -> the main key's expiry time in ms as last seen (none when it has no TTL); and per field a
 -- sorted set: numbers and booleans by score (null: -inf), strings and enums by member (below).
 
--- Set by a script that moves the model's TTL without writing it (model/set-ttl): its expiry
--- time is recorded even though its indexed values did not change.
+-- True in a script that moves the model's TTL without writing it (`--@index ttl`, model/set-ttl):
+-- its expiry time is recorded even though its indexed values did not change.
 local rapyer_ix_ttl_moved = false
 
 -- Takes the tail off KEYS and ARGV. Returns it as { keys, args }, or nil when there is none.
 local function rapyer_ix_take()
-  rapyer_ix_ttl_moved = false
   local n = #ARGV
   local t = tonumber(ARGV[n])
   if t == 0 then
@@ -185,8 +184,9 @@ end
 -- After the body: the reply unchanged; on success the models' index entries updated first. A
 -- write that put a model into the index or took one out (or moved a TTL) also sweeps 2 expired
 -- entries: every entry that comes in pays for two that went, so expired ones cannot pile up.
-local function rapyer_ix_after(ix, reply)
+local function rapyer_ix_after(ix, reply, ttl_moved)
   if ix == nil or (type(reply) == 'table' and reply.err) then return reply end
+  rapyer_ix_ttl_moved = ttl_moved
   local b, fields, P = rapyer_ix_open(ix)
   local sweep = rapyer_ix_ttl_moved
   for p = 1, P do

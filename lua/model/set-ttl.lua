@@ -8,11 +8,10 @@ Errors       KEY_NOT_FOUND when the model is not stored
 Groups       AtomicRedisModel.asetTtl: UPDATE
 ]]
 --@include ttl
---@index
+--@index ttl
 if redis.call('EXISTS', KEYS[1]) == 0 then return rapyer_fail('KEY_NOT_FOUND', KEYS[1]) end
 local ms = tonumber(ARGV[4])
 for i = 1, #KEYS do
   if ms then redis.call('PEXPIRE', KEYS[i], ms) else redis.call('PERSIST', KEYS[i]) end
 end
-rapyer_ix_ttl_moved = true -- the index step records the new expiry time (lua/includes/index.lua)
 return 1

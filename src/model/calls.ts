@@ -4,7 +4,7 @@
  */
 import { collectionKey } from '../keys.js';
 import { requireClient } from '../runtime/connection.js';
-import type { Client, ScriptCall } from '../runtime/scripts.js';
+import type { Client, ScriptCall, ScriptName } from '../runtime/scripts.js';
 import { INDEXED_SCRIPTS } from '../runtime/lua-scripts.generated.js';
 import { OPERATIONS, type MethodName } from '../ops/table.js';
 import type { ModelMeta } from './meta.js';
@@ -42,13 +42,18 @@ export function headArgs(cls: ModelStatic, method: MethodName): string[] {
 
 /**
  * The script call of an operation whose whole ARGV (headArgs, then its own) is `args`. The call
- * owns `args`: a script that keeps the indexes gets its index tail pushed onto it.
+ * owns `args`: for a model with indexed fields, a script that can change an indexed value runs
+ * as its `+index` variant, with the index tail pushed onto its KEYS and ARGV.
  */
 export function callWith(cls: ModelStatic, method: MethodName, main: string, args: string[], keys?: readonly string[], mains?: readonly string[]): ScriptCall {
   const op = OPERATIONS[method];
-  let allKeys = keys ?? keysOf(cls.schema, main);
-  if (INDEXED_SCRIPTS.has(op.script)) allKeys = pushIndexTail(cls.schema, allKeys, args, mains ?? [main]);
-  return { script: op.script, keys: allKeys, args, label: `${main} ${method}`, idempotent: op.idempotent };
+  const allKeys = keys ?? keysOf(cls.schema, main);
+  const label = `${main} ${method}`;
+  if (cls.schema.indexed.length > 0 && INDEXED_SCRIPTS.has(op.script)) {
+    const script = `${op.script}+index` as ScriptName;
+    return { script, keys: pushIndexTail(cls.schema, allKeys, args, mains ?? [main]), args, label, idempotent: op.idempotent };
+  }
+  return { script: op.script, keys: allKeys, args, label, idempotent: op.idempotent };
 }
 
 const KIND_LETTER: Readonly<Record<string, string>> = { int: 'n', float: 'n', datetime: 'n', bool: 'b', str: 's', enum: 'e' };
@@ -71,16 +76,11 @@ export function indexFieldArgs(schema: ModelSchema): string {
 }
 
 /**
- * The index tail a script that keeps the indexes (INDEXED_SCRIPTS) ends with
- * (lua/includes/index.lua): for a model without indexed fields the single ARGV '0'; else the
+ * The index tail the `+index` variant of a script ends with (lua/includes/index.lua): the
  * bucket's index keys and the main keys `mains` (of one bucket) after its KEYS, their pks and the
- * indexed fields after its ARGV. Pushes onto `args`; answers the KEYS (a new array when it grew).
+ * indexed fields after its ARGV. Pushes onto `args`; answers the KEYS (a new array).
  */
 export function pushIndexTail(schema: ModelSchema, keys: readonly string[], args: string[], mains: readonly string[]): readonly string[] {
-  if (schema.indexed.length === 0) {
-    args.push('0');
-    return keys;
-  }
   if (mains.length === 1 && keys[0] === mains[0]) {
     // one model, its own keys (a model's cached key array): the KEYS with the tail made once
     let known = withTail.get(keys);

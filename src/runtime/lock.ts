@@ -134,13 +134,17 @@ async function releaseProblem(client: Client, target: LockTarget, key: string, t
   }
 }
 
-/** The model's `model/save` call made fenced: the lock key after the model's keys, the token after the TTL arguments. */
+/**
+ * The model's `model/save` call made fenced: the lock key after the model's keys, the token after
+ * the TTL arguments. A model with indexed fields runs `model/save+index`, whose index tail ends
+ * KEYS and ARGV (lua/includes/index.lua): the lock key goes before the tail's keys.
+ */
 function fenced(call: ScriptCall, key: string, token: string): ScriptCall {
-  if (call.script !== 'model/save') throw new Error(`${call.label}: saveAtEnd expects a model/save call, got ${call.script}`);
-  // the lock key goes before the index tail's keys (lua/includes/index.lua), which end KEYS
-  const tail = Number(call.args[call.args.length - 1]);
+  const indexed = call.script === 'model/save+index';
+  if (call.script !== 'model/save' && !indexed) throw new Error(`${call.label}: saveAtEnd expects a model/save call, got ${call.script}`);
+  const tail = indexed ? Number(call.args[call.args.length - 1]) : 0;
   return {
-    script: 'lock/save',
+    script: indexed ? 'lock/save+index' : 'lock/save',
     keys: [...call.keys.slice(0, call.keys.length - tail), key, ...call.keys.slice(call.keys.length - tail)],
     args: [...call.args.slice(0, 3), token, ...call.args.slice(3)],
     label: `${call.label} (saveAtEnd, ${key})`,

@@ -135,9 +135,6 @@ export function scalarBatch(calls: readonly ScriptCall[], reads: readonly Read[]
     const shape = SHAPES.get(call.script);
     if (!shape) return null;
     const a = call.args;
-    // the last ARGV is the index tail: '0' when the model has no indexed field (else pipeline/batch keeps its indexes)
-    const end = a.length - 1;
-    if (a[end] !== '0') return null;
     if (a[0] !== groupsText) {
       groupsText = a[0]!;
       groups = Number(groupsText);
@@ -147,7 +144,7 @@ export function scalarBatch(calls: readonly ScriptCall[], reads: readonly Read[]
     if (m === null || m.keys !== call.keys || m.mask !== a[1] || m.ttl !== a[2]) m = modelOf(models, call);
     if (!m) return null;
     const [kind, hasOp, operandAt, defAt, limitAt] = shape;
-    const f = fieldOf(m, a[3]!, kind === 'int' ? 1 : 0, a[defAt]!, limitAt < 0 ? null : limitAt < end ? a[limitAt]! : '');
+    const f = fieldOf(m, a[3]!, kind === 'int' ? 1 : 0, a[defAt]!, limitAt < 0 ? null : (a[limitAt] ?? ''));
     if (!f) return null;
     addRun(f.runs, hasOp ? a[4]! : 'incr', a[operandAt]!, groups);
   }
