@@ -73,10 +73,22 @@ export function parseMainKey(key: string): { model: string; pk: string; bucket?:
   return b && b[1] === b[2] ? { model: b[1]!, pk: b[4]!, bucket: Number(b[3]) } : null;
 }
 
+const esc = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+
 /** The SCAN pattern of a model's main keys (glob characters in the name are escaped). */
 export function scanPattern(prefix: string, model: string, indexed = false): string {
-  const esc = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
   return indexed ? `${esc(prefix)}${esc(model)}:{${esc(model)}#*}:{*}` : `${esc(prefix)}${esc(model)}:{*}`;
+}
+
+/** The SCAN pattern of the index keys of a model's buckets (`${name}:{${name}#b}:~…`). */
+export function indexScanPattern(prefix: string, model: string): string {
+  return `${esc(prefix)}${esc(model)}:{${esc(model)}#*}:~*`;
+}
+
+/** Whether a key (without keyPrefix) is an index key of one of the model's buckets. */
+export function isIndexKey(key: string, model: string): boolean {
+  const m = /^([^:{}]+):\{([^:{}#]+)#\d+\}:~/.exec(key);
+  return m !== null && m[1] === model && m[2] === model;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -34,20 +34,23 @@ local function rapyer_ix_take()
   return ix
 end
 
+-- The parts of a text joined by NUL.
+local function rapyer_ix_split(text)
+  local parts, i = {}, 1
+  while true do
+    local j = string.find(text, '\0', i, true)
+    parts[#parts + 1] = string.sub(text, i, j and j - 1 or -1)
+    if not j then return parts end
+    i = j + 1
+  end
+end
+
 -- The bucket and the fields of a tail: b = { all, vals, exp, base }, fields[f] = { path, kind,
 -- def, key }; P, the number of models.
 local function rapyer_ix_open(ix)
   local k, a = ix.keys, ix.args
   local P = tonumber(a[1])
-  local fields, parts, i = {}, {}, 1
-  local spec = a[P + 2]
-  while true do
-    local j = string.find(spec, '\0', i, true)
-    parts[#parts + 1] = string.sub(spec, i, j and j - 1 or -1)
-    if not j then break end
-    i = j + 1
-  end
-  local paths = {}
+  local fields, parts, paths = {}, rapyer_ix_split(a[P + 2]), {}
   for f = 1, #parts / 3 do
     fields[f] = { path = parts[3 * f - 2], kind = parts[3 * f - 1], def = parts[3 * f], key = k[3 + f] }
     paths[f] = parts[3 * f - 2]
@@ -96,15 +99,9 @@ end
 
 -- A ~values record -> { path -> stored text }.
 local function rapyer_ix_record(rec)
-  local out, i = {}, 1
-  local path = nil
-  while true do
-    local j = string.find(rec, '\0', i, true)
-    local part = string.sub(rec, i, j and j - 1 or -1)
-    if path then out[path] = part; path = nil else path = part end
-    if not j then return out end
-    i = j + 1
-  end
+  local out, parts = {}, rapyer_ix_split(rec)
+  for i = 1, #parts - 1, 2 do out[parts[i]] = parts[i + 1] end
+  return out
 end
 
 -- Removes a model's index entries (its ~values record `rec` names them, when there is one).

@@ -31,11 +31,8 @@ local fargs = { '0', ARGV[10] }
 local c0 = 11
 local colls = {}
 for i = 1, tonumber(ARGV[c0]) do colls[i] = { path = ARGV[c0 + 2 * i - 1], kind = ARGV[c0 + 2 * i] } end
-local refresh = ARGV[3] ~= '' and bit.band(ARGV[1], ARGV[2]) ~= 0
-local F = 0
-for _ in string.gmatch(ARGV[10], '%z') do F = F + 1 end
-F = (F + 1) / 3
-local per = 3 + F
+local refresh = rapyer_refreshes(false) -- rule 1, for the models it keeps (their keys are not KEYS)
+local per = 3 + #rapyer_ix_split(ARGV[10]) / 3
 
 -- The order of matches: by the orderBy value (null first ascending, last descending), then pk.
 local function before(x, y)

@@ -81,25 +81,21 @@ export function indexFieldArgs(schema: ModelSchema): string {
  * indexed fields after its ARGV. Pushes onto `args`; answers the KEYS (a new array).
  */
 export function pushIndexTail(schema: ModelSchema, keys: readonly string[], args: string[], mains: readonly string[]): readonly string[] {
-  if (mains.length === 1 && keys[0] === mains[0]) {
-    // one model, its own keys (a model's cached key array): the KEYS with the tail made once
-    let known = withTail.get(keys);
-    if (!known) {
-      known = { keys: [...keys, ...tailKeysOf(schema, mains)], pk: pkOf(mains[0]!) };
-      withTail.set(keys, known);
-    }
-    args.push('1', known.pk, indexFieldArgs(schema), '3', String(known.keys.length - keys.length));
-    return known.keys;
+  // one model and its own key array (which a model caches): the KEYS with the tail made once
+  const own = mains.length === 1 && keys[0] === mains[0];
+  let made = own ? withTail.get(keys) : undefined;
+  if (!made) {
+    made = { keys: [...keys, ...tailKeysOf(schema, mains)], pks: mains.map(pkOf) };
+    if (own) withTail.set(keys, made);
   }
-  const tailKeys = tailKeysOf(schema, mains);
-  const tail = [String(mains.length), ...mains.map(pkOf), indexFieldArgs(schema)];
-  for (const a of tail) args.push(a);
-  args.push(String(tail.length), String(tailKeys.length));
-  return [...keys, ...tailKeys];
+  args.push(String(mains.length));
+  for (const pk of made.pks) args.push(pk);
+  args.push(indexFieldArgs(schema), String(mains.length + 2), String(made.keys.length - keys.length));
+  return made.keys;
 }
 
-/** A model's KEYS with its index tail, by its key array (a model caches that array). */
-const withTail = new WeakMap<readonly string[], { readonly keys: readonly string[]; readonly pk: string }>();
+/** A model's KEYS with its index tail, and its pk, by its key array. */
+const withTail = new WeakMap<readonly string[], { readonly keys: readonly string[]; readonly pks: readonly string[] }>();
 
 const pkOf = (main: string) => main.slice(main.lastIndexOf('{') + 1, -1);
 

@@ -8,7 +8,7 @@ import { storedGroupsArg, type MethodName } from '../ops/table.js';
 import { CorruptedModelError, KeyNotFound, UnsupportedArgumentError, ValidationError, fromScriptError, show } from '../errors.js';
 import { checkPk, mainKey, parseMainKey, scanPattern } from '../keys.js';
 import { keyPrefixOf, masters } from '../runtime/client.js';
-import type { Settled } from '../runtime/scripts.js';
+import type { Client, Settled } from '../runtime/scripts.js';
 import { perform, performMany } from '../ops/run.js';
 import { AtomicRedisModel, callFor, clientOf, coreOfModel, staticOf, type Bind, type ModelStatic } from './base.js';
 import { safeLoadFor, decodeModel, loadAllArgs, loadArgs } from './storage.js';
@@ -94,15 +94,15 @@ function unwrap(s: Settled): unknown {
   return s.value;
 }
 
-/** Main keys of stored models of the class: SCAN (never KEYS) on every master. */
-export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise<string[]> {
-  const client = clientOf(cls);
+/**
+ * The keys (without the keyPrefix) that SCAN MATCH `pattern` finds on every master and `keep`
+ * accepts, each once, at most `maxResults`. Errors are typed, naming the model.
+ */
+export async function scanMatching(client: Client, model: string, pattern: string, keep: (key: string) => boolean, maxResults = Infinity): Promise<string[]> {
   const prefix = keyPrefixOf(client);
-  const indexed = cls.schema.indexed.length > 0;
-  const pattern = scanPattern(prefix, cls.modelName, indexed);
   const found: string[] = [];
   const seen = new Set<string>(); // SCAN may return a key more than once
-  const where = `${cls.modelName} SCAN MATCH ${pattern}`;
+  const where = `${model} SCAN MATCH ${pattern}`;
   for (const node of await masters(client).catch((e: unknown) => {
     throw fromScriptError(e, where);
   })) {
@@ -114,8 +114,7 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
       cursor = next;
       for (const k of keys) {
         const key = k.slice(prefix.length);
-        const parsed = parseMainKey(key);
-        if (found.length < maxResults && !seen.has(key) && parsed?.model === cls.modelName && (parsed.bucket !== undefined) === indexed) {
+        if (found.length < maxResults && !seen.has(key) && keep(key)) {
           seen.add(key);
           found.push(key);
         }
@@ -124,6 +123,21 @@ export async function scanKeys(cls: ModelStatic, maxResults = Infinity): Promise
     if (found.length >= maxResults) break;
   }
   return found;
+}
+
+/** Main keys of stored models of the class (of its layout: bucketed when it has indexed fields). */
+export function scanKeys(cls: ModelStatic, maxResults = Infinity, indexed = cls.schema.indexed.length > 0): Promise<string[]> {
+  const client = clientOf(cls);
+  return scanMatching(
+    client,
+    cls.modelName,
+    scanPattern(keyPrefixOf(client), cls.modelName, indexed),
+    (key) => {
+      const parsed = parseMainKey(key);
+      return parsed?.model === cls.modelName && (parsed.bucket !== undefined) === indexed;
+    },
+    maxResults,
+  );
 }
 
 /** How many models of the class are stored: SCAN (never KEYS) on every master. No TTL refresh. */

@@ -7,12 +7,12 @@
  * here, then model/import restores and indexes them, then the old keys are deleted).
  */
 import { ValidationError, show } from '../errors.js';
-import { mainKey, parseMainKey, scanPattern } from '../keys.js';
+import { indexScanPattern, isIndexKey, mainKey, parseMainKey } from '../keys.js';
 import { performMany } from '../ops/run.js';
-import { keyPrefixOf, masters } from '../runtime/client.js';
+import { keyPrefixOf } from '../runtime/client.js';
 import type { Client } from '../runtime/scripts.js';
 import { callFor, clientOf, keysOf, type ModelStatic } from './calls.js';
-import { scanKeys } from './class-ops.js';
+import { scanKeys, scanMatching } from './class-ops.js';
 
 export interface ReindexOptions {
   /** Models per batch (one round trip per node each), default 100. */
@@ -21,35 +21,9 @@ export interface ReindexOptions {
   readonly onProgress?: (done: number) => void;
 }
 
-/** The keys (without the keyPrefix) matching a SCAN pattern on every master. */
-async function scanAll(client: Client, pattern: string, keep: (key: string) => boolean): Promise<string[]> {
-  const prefix = keyPrefixOf(client);
-  const found = new Set<string>();
-  for (const node of await masters(client)) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) if (keep(k.slice(prefix.length))) found.add(k.slice(prefix.length));
-    } while (cursor !== '0');
-  }
-  return [...found];
-}
-
-/** Main keys of the class in the layout without buckets (stored before it had indexed fields). */
-function oldKeys(client: Client, name: string): Promise<string[]> {
-  return scanAll(client, scanPattern(keyPrefixOf(client), name, false), (key) => {
-    const parsed = parseMainKey(key);
-    return parsed?.model === name && parsed.bucket === undefined;
-  });
-}
-
 /** Deletes every index key of the class's buckets (`${name}:{${name}#b}:~…`). */
 async function dropIndexes(client: Client, name: string): Promise<void> {
-  const esc = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-  const pattern = `${esc(keyPrefixOf(client))}${esc(name)}:{${esc(name)}#*}:~*`;
-  const base = new RegExp(`^${name.replace(/[.]/g, '\\.')}:\\{${name.replace(/[.]/g, '\\.')}#\\d+\\}:~`);
-  const keys = await scanAll(client, pattern, (key) => base.test(key));
+  const keys = await scanMatching(client, name, indexScanPattern(keyPrefixOf(client), name), (key) => isIndexKey(key, name));
   await Promise.all(keys.map((k) => client.del(k)));
 }
 
@@ -70,7 +44,7 @@ async function move(cls: ModelStatic, client: Client, olds: readonly string[]): 
   settled.forEach((s) => {
     if (!s.ok) throw s.error;
   });
-  for (const old of olds) await client.del(...keysOf(schema, old));
+  await Promise.all(olds.map((old) => client.del(...keysOf(schema, old))));
 }
 
 export async function reindex(cls: ModelStatic, options: ReindexOptions = {}): Promise<number> {
@@ -97,7 +71,7 @@ export async function reindex(cls: ModelStatic, options: ReindexOptions = {}): P
     done += batch.length;
     onProgress?.(done);
   }
-  const olds = await oldKeys(client, cls.modelName);
+  const olds = await scanKeys(cls as Parameters<typeof scanKeys>[0], Infinity, false); // the layout without buckets
   for (let i = 0; i < olds.length; i += batchSize) {
     await move(cls, client, olds.slice(i, i + batchSize));
     done += Math.min(batchSize, olds.length - i);
